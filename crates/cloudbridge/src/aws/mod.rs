@@ -1,0 +1,1 @@
+//! Amazon EC2 / EBS provider.

@@ -1,0 +1,1 @@
+//! The provider-neutral behaviour suite.
