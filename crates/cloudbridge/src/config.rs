@@ -113,6 +113,9 @@ pub struct LocalSettings {
     pub visibility_lag_ms: Option<u64>,
     /// Share of calls rejected as throttled, 0.0 to 1.0 (`CB_LOCAL_THROTTLE_RATE`).
     pub throttle_rate: Option<f64>,
+    /// Pause per MiB copied into a snapshot or restored volume, in milliseconds
+    /// (`CB_LOCAL_COPY_PAUSE_MS`).
+    pub copy_pause_per_mib_ms: Option<u64>,
     /// Injected faults such as `create_volume=error-state` (`CB_LOCAL_FAULTS`, comma-separated).
     #[serde(default)]
     pub faults: Vec<String>,
@@ -232,6 +235,9 @@ impl Config {
         }
         if let Some(rate) = env("CB_LOCAL_THROTTLE_RATE") {
             self.local.throttle_rate = Some(parse_env("CB_LOCAL_THROTTLE_RATE", &rate)?);
+        }
+        if let Some(ms) = env("CB_LOCAL_COPY_PAUSE_MS") {
+            self.local.copy_pause_per_mib_ms = Some(parse_env("CB_LOCAL_COPY_PAUSE_MS", &ms)?);
         }
         if let Some(faults) = env("CB_LOCAL_FAULTS") {
             self.local.faults = faults.split(',').map(|f| f.trim().to_string()).collect();
