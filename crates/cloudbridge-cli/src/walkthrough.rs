@@ -1,0 +1,394 @@
+//! `cloudbridge walkthrough`: the block-storage walkthrough of CloudBridge, run end to end on
+//! the chosen provider with resources of its own, which it deletes again on every path.
+//!
+//! The steps: create a 1 GiB volume, list volumes, launch an instance, attach the volume at
+//! `/dev/sdh`, write known data through the device (where the provider holds data on this
+//! machine), detach, snapshot, restore a new volume from the snapshot, read the data back
+//! through the restored volume, then delete everything.
+
+mod cleanup;
+mod data;
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use cloudbridge::{Instance, Provider, Snapshot, Volume, VolumeState};
+use serde::Serialize;
+
+use crate::exit::{self, Failure};
+use crate::output::Output;
+use crate::progress;
+
+/// Size of the walkthrough's volumes, in GiB; the data pattern's offsets assume it.
+const VOLUME_SIZE_GIB: u64 = 1;
+/// Device name the volumes are attached at.
+const DEVICE: &str = "/dev/sdh";
+const SNAPSHOT_DESCRIPTION: &str = "A demo snapshot created via CloudBridge.";
+
+/// Runs the walkthrough and prints its steps, then a summary document with `--output json`.
+pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
+    let mut walk = Walk::new(provider, output);
+    let result = tokio::select! {
+        result = walk.steps() => result,
+        _ = tokio::signal::ctrl_c() => Err(Failure::new(
+            exit::INTERRUPTED,
+            "the walkthrough was interrupted",
+            Some("its resources were deleted; run it again to finish".to_string()),
+        )),
+    };
+    // Record the failed step before the cleanup steps are appended.
+    let failed_step = result.as_ref().err().and(walk.current.clone());
+
+    let cleanup_result = tokio::select! {
+        result = walk.clean_up() => result,
+        _ = tokio::signal::ctrl_c() => Err(Failure::new(
+            exit::INTERRUPTED,
+            "the walkthrough's cleanup was interrupted",
+            Some(format!("delete its resources by hand: {}", walk.leftovers())),
+        )),
+    };
+
+    let outcome = match (result, cleanup_result) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Ok(()), Err(cleanup)) => Err(cleanup),
+        (Err(original), Ok(())) => Err(original),
+        (Err(original), Err(cleanup)) => Err(original.append(&format!("also {cleanup}"))),
+    };
+    let outcome = outcome.map_err(|failure| match &failed_step {
+        Some(step) => failure.prefix(&format!("walkthrough step \"{step}\" failed")),
+        None => failure,
+    });
+
+    if output.is_json() {
+        let summary = walk.summary(failed_step, outcome.as_ref().err());
+        // A failure to print the summary matters less than the walkthrough's own failure.
+        let printed = output.json(&summary);
+        outcome?;
+        return printed;
+    }
+    if outcome.is_ok() {
+        walk.say(&format!(
+            "Walkthrough finished in {:.2} s; every resource it created is deleted.",
+            walk.started.elapsed().as_secs_f64()
+        ));
+    }
+    outcome
+}
+
+/// One completed step, as printed and summarised.
+#[derive(Debug, Serialize)]
+struct Step {
+    number: usize,
+    action: String,
+    id: Option<String>,
+    state: Option<String>,
+    detail: Option<String>,
+    elapsed_seconds: f64,
+}
+
+/// The JSON document printed at the end with `--output json`.
+#[derive(Debug, Serialize)]
+struct Summary<'a> {
+    provider: &'static str,
+    region: &'a str,
+    zone: &'a str,
+    holds_data: bool,
+    ok: bool,
+    failed_step: Option<String>,
+    error: Option<String>,
+    steps: &'a [Step],
+    data_written: Option<&'a data::Pattern>,
+    restored_sha256: Option<&'a str>,
+    elapsed_seconds: f64,
+}
+
+/// Where the step lines go: stdout for a table, stderr on a terminal with JSON output (stdout
+/// then holds only the summary), nowhere otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepLines {
+    Stdout,
+    Stderr,
+    Silent,
+}
+
+/// The walkthrough's state: what it created, what it did, and what it is doing now.
+struct Walk<'a> {
+    provider: &'a Provider,
+    lines: StepLines,
+    started: Instant,
+    suffix: String,
+    steps: Vec<Step>,
+    /// The step in progress, named in the error when it fails.
+    current: Option<String>,
+    /// Every resource created so far, deleted by [`Walk::clean_up`].
+    volumes: Vec<Volume>,
+    snapshot: Option<Snapshot>,
+    instance: Option<Instance>,
+    written: Option<data::Pattern>,
+    restored_sha256: Option<String>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(provider: &'a Provider, output: Output) -> Walk<'a> {
+        let lines = if !output.is_json() {
+            StepLines::Stdout
+        } else if std::io::stderr().is_terminal() {
+            StepLines::Stderr
+        } else {
+            StepLines::Silent
+        };
+        Walk {
+            provider,
+            lines,
+            started: Instant::now(),
+            suffix: random_suffix(),
+            steps: Vec::new(),
+            current: None,
+            volumes: Vec::new(),
+            snapshot: None,
+            instance: None,
+            written: None,
+            restored_sha256: None,
+        }
+    }
+
+    /// A label unique to this run, so parallel runs and leftovers never collide.
+    fn label(&self, role: &str) -> String {
+        format!("walkthrough-{role}-{}", self.suffix)
+    }
+
+    /// Prints a line of the walkthrough; a closed stdout does not stop the walkthrough, so its
+    /// resources are still deleted.
+    fn say(&self, line: &str) {
+        let _ = match self.lines {
+            StepLines::Stdout => writeln!(std::io::stdout().lock(), "{line}"),
+            StepLines::Stderr => writeln!(std::io::stderr().lock(), "{line}"),
+            StepLines::Silent => Ok(()),
+        };
+    }
+
+    fn begin(&mut self, action: &str) -> Instant {
+        self.current = Some(action.to_string());
+        Instant::now()
+    }
+
+    /// Records and prints a finished step.
+    fn done(
+        &mut self,
+        started: Instant,
+        id: Option<&str>,
+        state: Option<String>,
+        detail: Option<String>,
+    ) {
+        let action = self.current.take().unwrap_or_default();
+        let number = self.steps.len() + 1;
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut line = format!("{number:>2}. {action}:");
+        if let Some(id) = id {
+            line.push_str(&format!(" {id}"));
+        }
+        if let Some(state) = &state {
+            line.push_str(&format!(" {state}"));
+        }
+        if let Some(detail) = &detail {
+            line.push_str(&format!(" ({detail})"));
+        }
+        line.push_str(&format!(
+            " [{elapsed:.2} s, total {:.2} s]",
+            self.started.elapsed().as_secs_f64()
+        ));
+        self.say(&line);
+        self.steps.push(Step {
+            number,
+            action,
+            id: id.map(str::to_string),
+            state,
+            detail,
+            elapsed_seconds: round_ms(elapsed),
+        });
+    }
+
+    async fn steps(&mut self) -> Result<(), Failure> {
+        let provider = self.provider;
+        self.say(&format!(
+            "Walkthrough on provider {} (region {}, zone {}):",
+            provider.name(),
+            provider.region(),
+            provider.zone()
+        ));
+        let volumes = provider.storage().volumes();
+
+        let label = self.label("vol");
+        let started = self.begin(&format!("create volume {label} of {VOLUME_SIZE_GIB} GiB"));
+        let mut volume = volumes.create(&label, VOLUME_SIZE_GIB).await?;
+        self.volumes.push(volume.clone());
+        progress::wait_till_ready(&mut volume).await?;
+        self.done(started, Some(volume.id()), state(&volume), None);
+
+        let started = self.begin("list volumes");
+        let listed = volumes.list().all().await?;
+        if !listed.iter().any(|listed| listed.id() == volume.id()) {
+            return Err(check_failed(format!(
+                "volume {} is missing from the listing of {} volumes",
+                volume.id(),
+                listed.len()
+            )));
+        }
+        let detail = format!("{} volumes, including {}", listed.len(), volume.id());
+        self.done(started, None, None, Some(detail));
+
+        let label = self.label("inst");
+        let started = self.begin(&format!("create instance {label}"));
+        let mut instance = provider.compute().instances().create(&label).await?;
+        self.instance = Some(instance.clone());
+        progress::wait_till_ready(&mut instance).await?;
+        self.done(started, Some(instance.id()), state(&instance), None);
+
+        let started = self.begin(&format!("attach volume at {DEVICE}"));
+        attach(&mut volume, &instance).await?;
+        let detail = format!("attached to {}", instance.id());
+        self.done(started, Some(volume.id()), state(&volume), Some(detail));
+
+        let started = self.begin("write data through the device");
+        let detail = if provider.holds_data() {
+            let path = device_path(&volume)?;
+            let pattern = data::write(path, fastrand::u64(..)).await?;
+            let detail = format!(
+                "{} MiB at {} offsets, SHA-256 {}",
+                pattern.bytes / (1024 * 1024),
+                pattern.offsets.len(),
+                pattern.sha256
+            );
+            self.written = Some(pattern);
+            detail
+        } else {
+            skipped(provider)
+        };
+        self.done(started, Some(volume.id()), None, Some(detail));
+
+        let started = self.begin("detach volume");
+        detach(&mut volume).await?;
+        self.done(started, Some(volume.id()), state(&volume), None);
+
+        let label = self.label("snap");
+        let started = self.begin(&format!("create snapshot {label}"));
+        let mut snapshot = volume.create_snapshot(&label, SNAPSHOT_DESCRIPTION).await?;
+        self.snapshot = Some(snapshot.clone());
+        progress::wait_till_ready(&mut snapshot).await?;
+        let detail = format!("of volume {}", volume.id());
+        self.done(started, Some(snapshot.id()), state(&snapshot), Some(detail));
+
+        let label = self.label("snap-vol");
+        let zone = provider.zone();
+        let started = self.begin(&format!("restore volume {label} in zone {zone}"));
+        let mut restored = volumes
+            .create(&label, VOLUME_SIZE_GIB)
+            .zone(zone)
+            .snapshot(&snapshot)
+            .await?;
+        self.volumes.push(restored.clone());
+        progress::wait_till_ready(&mut restored).await?;
+        let detail = format!("from snapshot {}", snapshot.id());
+        self.done(started, Some(restored.id()), state(&restored), Some(detail));
+
+        let started = self.begin("verify data on the restored volume");
+        let detail = match self.written.clone() {
+            Some(written) => {
+                attach(&mut restored, &instance).await?;
+                let digest = data::read_digest(device_path(&restored)?).await?;
+                detach(&mut restored).await?;
+                if digest != written.sha256 {
+                    return Err(check_failed(format!(
+                        "volume {} restored from snapshot {} has SHA-256 {digest} at the \
+                         written offsets, but {} was written",
+                        restored.id(),
+                        snapshot.id(),
+                        written.sha256
+                    )));
+                }
+                self.restored_sha256 = Some(digest);
+                format!("SHA-256 matches: {}", written.sha256)
+            }
+            None => skipped(provider),
+        };
+        self.done(started, Some(restored.id()), None, Some(detail));
+        Ok(())
+    }
+
+    fn summary(&self, failed_step: Option<String>, error: Option<&Failure>) -> Summary<'_> {
+        Summary {
+            provider: self.provider.name(),
+            region: self.provider.region(),
+            zone: self.provider.zone(),
+            holds_data: self.provider.holds_data(),
+            ok: error.is_none(),
+            failed_step,
+            error: error.map(Failure::to_string),
+            steps: &self.steps,
+            data_written: self.written.as_ref(),
+            restored_sha256: self.restored_sha256.as_deref(),
+            elapsed_seconds: round_ms(self.started.elapsed().as_secs_f64()),
+        }
+    }
+}
+
+/// Attaches `volume` at [`DEVICE`] and waits until it is in use.
+async fn attach(volume: &mut Volume, instance: &Instance) -> Result<(), Failure> {
+    volume.attach(instance, DEVICE).await?;
+    let failures = [VolumeState::Error, VolumeState::Deleted];
+    progress::wait_for(volume, &[VolumeState::InUse], &failures, None).await?;
+    Ok(())
+}
+
+/// Detaches `volume` and waits until it is available.
+async fn detach(volume: &mut Volume) -> Result<(), Failure> {
+    volume.detach(false).await?;
+    let failures = [VolumeState::Error, VolumeState::Deleted];
+    progress::wait_for(volume, &[VolumeState::Available], &failures, None).await?;
+    Ok(())
+}
+
+/// The path on this machine where an attached volume's bytes are.
+fn device_path(volume: &Volume) -> Result<std::path::PathBuf, Failure> {
+    let path = volume
+        .attachment()
+        .and_then(|attachment| attachment.path.clone());
+    path.ok_or_else(|| {
+        check_failed(format!(
+            "volume {} is attached but its attachment has no device path, although the \
+             provider holds data on this machine",
+            volume.id()
+        ))
+    })
+}
+
+fn skipped(provider: &Provider) -> String {
+    format!(
+        "skipped: the {} provider keeps volume data in the cloud, not on this machine",
+        provider.name()
+    )
+}
+
+/// A walkthrough check that failed although every call succeeded.
+fn check_failed(message: String) -> Failure {
+    Failure::local(
+        format!("walkthrough check failed: {message}"),
+        "run again with --verbose and report the output",
+    )
+}
+
+fn state<R: progress::Waitable>(resource: &R) -> Option<String> {
+    Some(resource.state().to_string())
+}
+
+fn round_ms(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
+}
+
+/// Six random lowercase letters and digits.
+fn random_suffix() -> String {
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..6)
+        .map(|_| CHARS[fastrand::usize(..CHARS.len())] as char)
+        .collect()
+}
