@@ -121,16 +121,22 @@ macro_rules! resource_common {
                 };
                 let provider = &self.provider;
                 let id = self.info.id.clone();
-                let found = wait_for_state(
+                let outcome = wait_for_state(
                     &timing,
                     goal,
                     |info: &$info| info.state,
                     || provider.$get(&id),
                 )
-                .await?;
-                match found {
-                    Some(info) => self.info = info,
-                    None => self.mark_deleted(),
+                .await;
+                match outcome {
+                    Ok(Some(info)) => self.info = info,
+                    Ok(None) => self.mark_deleted(),
+                    Err(failure) => {
+                        if let Some(info) = failure.last {
+                            self.info = info;
+                        }
+                        return Err(failure.error);
+                    }
                 }
                 Ok(())
             }

@@ -31,6 +31,12 @@ pub(crate) fn backoff(initial: Duration, max: Duration, attempt: u32) -> Duratio
     base.mul_f64(0.5 + fastrand::f64() / 2.0)
 }
 
+/// A failed wait: the error, and the last data fetched before it, if any.
+pub(crate) struct WaitFailure<T> {
+    pub error: Error,
+    pub last: Option<T>,
+}
+
 /// Refreshes with `fetch` until the state is one of the targets.
 ///
 /// Returns `Ok(None)` when the resource is gone and [`ResourceState::DELETED`] is a target. A
@@ -40,7 +46,7 @@ pub(crate) async fn wait_for_state<S, T, F, Fut>(
     goal: WaitGoal<'_, S>,
     state_of: impl Fn(&T) -> S,
     mut fetch: F,
-) -> Result<Option<T>>
+) -> Result<Option<T>, WaitFailure<T>>
 where
     S: ResourceState,
     F: FnMut() -> Fut,
@@ -54,16 +60,22 @@ where
         .collect::<Vec<_>>()
         .join(" or ");
     let mut last_state = None;
+    let mut last = None;
     let mut attempt = 0;
     loop {
-        match fetch().await? {
+        let fetched = match fetch().await {
+            Ok(fetched) => fetched,
+            Err(error) => return Err(WaitFailure { error, last }),
+        };
+        match fetched {
             None if goal.targets.contains(&S::DELETED) => return Ok(None),
             None => {
                 let in_grace = goal
                     .created
                     .is_some_and(|created| created.elapsed() < timing.visibility_grace);
                 if !in_grace {
-                    return Err(Error::not_found(goal.resource, goal.id));
+                    let error = Error::not_found(goal.resource, goal.id);
+                    return Err(WaitFailure { error, last });
                 }
             }
             Some(item) => {
@@ -76,21 +88,26 @@ where
                     return Ok(Some(item));
                 }
                 if goal.terminals.contains(&state) {
-                    return Err(Error::new(
+                    let error = Error::new(
                         ErrorKind::InvalidState,
                         format!(
                             "{} {} reached state {state} while waiting for {wanted}",
                             goal.resource, goal.id
                         ),
-                    ));
+                    );
+                    return Err(WaitFailure {
+                        error,
+                        last: Some(item),
+                    });
                 }
+                last = Some(item);
             }
         }
 
         let now = Instant::now();
         if now >= deadline {
             let seen = last_state.map_or("not visible".to_string(), |s| format!("still {s}"));
-            return Err(Error::new(
+            let error = Error::new(
                 ErrorKind::TimedOut,
                 format!(
                     "timed out after {:.1} s waiting for {} {} to be {wanted}; it is {seen}",
@@ -98,7 +115,8 @@ where
                     goal.resource,
                     goal.id
                 ),
-            ));
+            );
+            return Err(WaitFailure { error, last });
         }
         let pause = backoff(timing.poll_initial, timing.poll_max, attempt).min(deadline - now);
         attempt += 1;

@@ -10,7 +10,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -80,13 +80,39 @@ impl DataDir {
     /// releases it if the process dies, which is how a crashed writer is recognised.
     pub fn lock_in_flight(&self, id: &str) -> io::Result<InFlightLock> {
         let path = self.lock(id);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)?;
-        rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive)?;
-        Ok(InFlightLock { file, path })
+        loop {
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)?;
+            rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive)?;
+            // A checker may have removed a stale lock file between the open and the flock;
+            // the lock counts only if the path still names the locked file.
+            let locked = file.metadata()?.ino();
+            match fs::metadata(&path) {
+                Ok(current) if current.ino() == locked => return Ok(InFlightLock { file, path }),
+                Ok(_) => continue,
+                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    /// Removes the lock file of `id` if no live process holds it, and tells whether no
+    /// writer is left.
+    pub fn remove_stale_lock(&self, id: &str) -> io::Result<bool> {
+        let path = self.lock(id);
+        let file = match OpenOptions::new().write(true).open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(true),
+            Err(error) => return Err(error),
+        };
+        if rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
+            return Ok(false);
+        }
+        remove_if_exists(&path)?;
+        Ok(true)
     }
 
     /// Tells whether some live process is still writing `id`'s data.
@@ -223,7 +249,6 @@ fn seek_hole(file: &File, offset: u64) -> io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::MetadataExt;
 
     #[test]
     fn sparse_copy_keeps_bytes_and_holes() {

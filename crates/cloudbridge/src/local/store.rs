@@ -191,7 +191,14 @@ impl Store {
             let sql =
                 format!("SELECT id FROM {table} WHERE data_ready = 0 AND status = '{status}'");
             let ids: Vec<String> = query_strings(tx, &sql)?;
-            for id in ids.into_iter().filter(|id| !self.data.is_in_flight(id)) {
+            for id in ids {
+                let writer_gone = self
+                    .data
+                    .remove_stale_lock(&id)
+                    .map_err(|e| io_error("check the lock of", self.data.root(), e))?;
+                if !writer_gone {
+                    continue;
+                }
                 tracing::warn!(
                     provider = "local",
                     id,
@@ -218,6 +225,7 @@ impl Store {
             ("snapshots", &snapshot_ids, ".img"),
             ("instances", &instance_ids, ""),
             ("tmp", &Vec::new(), ".part"),
+            ("tmp", &Vec::new(), ".lock"),
         ] {
             let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
                 continue;
@@ -228,6 +236,12 @@ impl Store {
                     continue;
                 };
                 if known.iter().any(|k| k == id) || (dir == "tmp" && self.data.is_in_flight(id)) {
+                    continue;
+                }
+                if name.ends_with(".lock") {
+                    self.data
+                        .remove_stale_lock(id)
+                        .map_err(|error| io_error("remove stale lock", &entry.path(), error))?;
                     continue;
                 }
                 tracing::info!(provider = "local", path = %entry.path().display(), "removing orphaned file");
