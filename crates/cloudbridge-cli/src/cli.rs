@@ -107,7 +107,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// List only resources with this label
-    #[arg(long, value_name = "LABEL")]
+    #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
     pub label: Option<String>,
 
     /// Fetch one page of at most this many items (1 to 1000) instead of every page; the output
@@ -142,7 +142,7 @@ pub enum VolumeCommand {
         size: u64,
 
         /// Free-text description [default: none]
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
         description: Option<String>,
 
         /// Id of a snapshot whose data fills the volume [default: an empty volume]
@@ -198,11 +198,11 @@ pub enum VolumeCommand {
         id: String,
 
         /// New label [default: unchanged]
-        #[arg(long, value_name = "LABEL")]
+        #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
         label: Option<String>,
 
         /// New description; an empty string clears it [default: unchanged]
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
         description: Option<String>,
     },
 
@@ -228,7 +228,7 @@ pub enum SnapshotCommand {
         label: String,
 
         /// Free-text description [default: none]
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
         description: Option<String>,
 
         #[command(flatten)]
@@ -251,11 +251,11 @@ pub enum SnapshotCommand {
         id: String,
 
         /// New label [default: unchanged]
-        #[arg(long, value_name = "LABEL")]
+        #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
         label: Option<String>,
 
         /// New description; an empty string clears it [default: unchanged]
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
         description: Option<String>,
     },
 

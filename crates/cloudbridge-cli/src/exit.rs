@@ -93,6 +93,17 @@ impl Failure {
         self
     }
 
+    /// The message without the hint.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Replaces the hint on what to do next.
+    pub fn with_hint(mut self, hint: &str) -> Failure {
+        self.hint = Some(hint.to_string());
+        self
+    }
+
     /// Appends a sentence to the message, keeping the code and the hint.
     pub fn append(mut self, text: &str) -> Failure {
         self.message.push_str("; ");

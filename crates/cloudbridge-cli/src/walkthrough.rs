@@ -38,6 +38,17 @@ pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
     };
     // Record the failed step before the cleanup steps are appended.
     let failed_step = result.as_ref().err().and(walk.current.clone());
+    if let Err(failure) = &result
+        && failed_step.is_some()
+    {
+        let started = walk.step_started;
+        walk.done(
+            started,
+            None,
+            Some("failed".to_string()),
+            Some(failure.message().to_string()),
+        );
+    }
 
     let cleanup_result = tokio::select! {
         result = walk.clean_up() => result,
@@ -48,6 +59,7 @@ pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
         )),
     };
 
+    let cleaned_up = cleanup_result.is_ok();
     let outcome = match (result, cleanup_result) {
         (Ok(()), Ok(())) => Ok(()),
         (Ok(()), Err(cleanup)) => Err(cleanup),
@@ -55,6 +67,9 @@ pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
         (Err(original), Err(cleanup)) => Err(original.append(&format!("also {cleanup}"))),
     };
     let outcome = outcome.map_err(|failure| match &failed_step {
+        Some(step) if cleaned_up => failure
+            .prefix(&format!("walkthrough step \"{step}\" failed"))
+            .with_hint("the walkthrough deleted every resource it created; run it again with --verbose for details"),
         Some(step) => failure.prefix(&format!("walkthrough step \"{step}\" failed")),
         None => failure,
     });
@@ -120,6 +135,8 @@ struct Walk<'a> {
     steps: Vec<Step>,
     /// The step in progress, named in the error when it fails.
     current: Option<String>,
+    /// When the step in progress began.
+    step_started: Instant,
     /// Every resource created so far, deleted by [`Walk::clean_up`].
     volumes: Vec<Volume>,
     snapshot: Option<Snapshot>,
@@ -144,6 +161,7 @@ impl<'a> Walk<'a> {
             suffix: random_suffix(),
             steps: Vec::new(),
             current: None,
+            step_started: Instant::now(),
             volumes: Vec::new(),
             snapshot: None,
             instance: None,
@@ -169,7 +187,8 @@ impl<'a> Walk<'a> {
 
     fn begin(&mut self, action: &str) -> Instant {
         self.current = Some(action.to_string());
-        Instant::now()
+        self.step_started = Instant::now();
+        self.step_started
     }
 
     /// Records and prints a finished step.
@@ -190,8 +209,10 @@ impl<'a> Walk<'a> {
         if let Some(state) = &state {
             line.push_str(&format!(" {state}"));
         }
-        if let Some(detail) = &detail {
-            line.push_str(&format!(" ({detail})"));
+        match (&detail, id.is_some() || state.is_some()) {
+            (Some(detail), true) => line.push_str(&format!(" ({detail})")),
+            (Some(detail), false) => line.push_str(&format!(" {detail}")),
+            (None, _) => {}
         }
         line.push_str(&format!(
             " [{elapsed:.2} s, total {:.2} s]",
@@ -234,7 +255,7 @@ impl<'a> Walk<'a> {
                 listed.len()
             )));
         }
-        let detail = format!("{} volumes, including {}", listed.len(), volume.id());
+        let detail = format!("{} volume(s), including {}", listed.len(), volume.id());
         self.done(started, None, None, Some(detail));
 
         let label = self.label("inst");

@@ -26,7 +26,7 @@ impl Walk<'_> {
         // leaves the walk's records only once it is gone, so `leftovers` stays true.
         let volumes: Vec<Volume> = self.volumes.iter().rev().cloned().collect();
         for mut volume in volumes {
-            let started = self.begin(&format!("delete volume {}", volume.id()));
+            let started = self.begin("delete volume");
             match delete_volume(&mut volume).await {
                 Ok(()) => {
                     self.volumes.retain(|kept| kept.id() != volume.id());
@@ -36,7 +36,7 @@ impl Walk<'_> {
             }
         }
         if let Some(mut snapshot) = self.snapshot.clone() {
-            let started = self.begin(&format!("delete snapshot {}", snapshot.id()));
+            let started = self.begin("delete snapshot");
             match delete_snapshot(&mut snapshot).await {
                 Ok(()) => {
                     self.snapshot = None;
@@ -46,7 +46,7 @@ impl Walk<'_> {
             }
         }
         if let Some(mut instance) = self.instance.clone() {
-            let started = self.begin(&format!("delete instance {}", instance.id()));
+            let started = self.begin("delete instance");
             match delete_instance(&mut instance).await {
                 Ok(()) => {
                     self.instance = None;

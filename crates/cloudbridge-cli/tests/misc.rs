@@ -1,0 +1,113 @@
+//! Completions, help, logging and a closed stdout.
+
+mod common;
+
+use std::io::Read;
+use std::process::Stdio;
+
+use common::Cloud;
+
+#[test]
+fn completions_for_each_shell() {
+    let cloud = Cloud::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let script = cloud.ok(&["completions", shell]);
+        assert!(script.contains("cloudbridge"), "{shell}: {script}");
+        assert!(script.contains("walkthrough"), "{shell} completes commands");
+    }
+}
+
+#[test]
+fn completions_reject_unknown_shell() {
+    let cloud = Cloud::new();
+    cloud.fails(&["completions", "tcsh"], 2, "tcsh");
+}
+
+#[test]
+fn help_lists_exit_codes() {
+    let cloud = Cloud::new();
+    let help = cloud.ok(&["--help"]);
+    assert!(help.contains("Exit status:"), "{help}");
+    assert!(help.contains("130"), "{help}");
+}
+
+#[test]
+fn flag_help_names_defaults() {
+    let cloud = Cloud::new();
+    let help = cloud.ok(&["volume", "list", "--help"]);
+    assert!(help.contains("--limit"), "{help}");
+    assert!(help.contains("default"), "{help}");
+}
+
+#[test]
+fn verbose_logs_state_changes_to_stderr() {
+    let cloud = Cloud::new();
+
+    let run = cloud.run(&[
+        "-v", "--output", "json", "volume", "create", "loud-one", "--size", "1", "--wait",
+    ]);
+
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("INFO"), "{}", run.stderr);
+    run.json();
+}
+
+#[test]
+fn global_flags_work_after_command() {
+    let cloud = Cloud::new();
+
+    let zones = cloud.ok(&["zone", "list", "--output", "json"]);
+
+    assert!(zones.trim_start().starts_with('['), "{zones}");
+}
+
+#[test]
+fn environment_selects_data_dir() {
+    let cloud = Cloud::new();
+    let dir = cloud.data_dir().join("from-env");
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cloudbridge"));
+    command
+        .env("CB_CONFIG", cloud.data_dir().join("no-such-config.toml"))
+        .env("CB_DATA_DIR", &dir)
+        .env_remove("CB_PROVIDER")
+        .env_remove("CB_ZONE")
+        .env_remove("CB_PROFILE")
+        .args([
+            "--output", "json", "volume", "create", "env-one", "--size", "1",
+        ]);
+
+    command.assert().success();
+
+    assert!(dir.exists(), "the local cloud lives in CB_DATA_DIR");
+}
+
+#[test]
+fn closed_stdout_does_not_panic() {
+    let cloud = Cloud::new();
+    for n in 1..=3 {
+        cloud.volume(&format!("piped-{n}"), 1);
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbridge"))
+        .env("CB_CONFIG", cloud.data_dir().join("no-such-config.toml"))
+        .arg("--data-dir")
+        .arg(cloud.data_dir().join("cloud"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the child writes its (long) completion script.
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr, "");
+    assert!(status.success(), "{status:?}");
+}
