@@ -225,6 +225,25 @@ async fn one_tebibyte_volume_is_sparse() {
 }
 
 #[tokio::test]
+async fn largest_volume_is_stored_or_rejected_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = Provider::local(dir.path()).unwrap();
+    match provider.storage().volumes().create("largest", 16_384).await {
+        Ok(volume) => assert_eq!(volume.size(), 16_384),
+        Err(error) => {
+            assert_eq!(error.kind(), ErrorKind::QuotaExceeded, "{error}");
+            assert!(error.message().contains("cannot hold"), "{error}");
+            let listed = provider.storage().volumes().list().all().await.unwrap();
+            assert!(listed.is_empty(), "a failed create leaves no volume");
+            let files = std::fs::read_dir(dir.path().join("volumes")).unwrap().count();
+            assert_eq!(files, 0, "a failed create leaves no file");
+            let temporary = std::fs::read_dir(dir.path().join("tmp")).unwrap().count();
+            assert_eq!(temporary, 0, "a failed create leaves no partial file");
+        }
+    }
+}
+
+#[tokio::test]
 async fn data_survives_detach_reattach_snapshot_and_restore() {
     let dir = tempfile::tempdir().unwrap();
     let provider = Provider::local(dir.path()).unwrap();

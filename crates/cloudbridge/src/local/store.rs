@@ -990,6 +990,20 @@ fn db_error(error: rusqlite::Error) -> Error {
 }
 
 fn io_error(action: &str, path: &Path, error: std::io::Error) -> Error {
+    if error.kind() == std::io::ErrorKind::FileTooLarge {
+        // NOTE: ext4 with 4 KiB blocks caps a file just under 16 TiB, so the largest volume
+        // size (16384 GiB) is accepted by the rules but cannot be stored there.
+        return Error::new(
+            ErrorKind::QuotaExceeded,
+            format!(
+                "local data directory: the file system of {} cannot hold a file this large \
+                 (ext4 allows just under 16 TiB); use a smaller size or a data directory on \
+                 XFS or Btrfs",
+                path.display()
+            ),
+        )
+        .with_source(error);
+    }
     Error::new(
         ErrorKind::Provider,
         format!(
