@@ -192,6 +192,9 @@ impl Provider {
         snapshot_id: Option<&str>,
     ) -> Result<VolumeInfo> {
         validate_label(label)?;
+        if let Some(description) = description {
+            rules::check_description(description)?;
+        }
         if let Some(size) = size {
             rules::check_volume_size(size)?;
         }
@@ -268,6 +271,9 @@ impl Provider {
         description: Option<&str>,
     ) -> Result<SnapshotInfo> {
         validate_label(label)?;
+        if let Some(description) = description {
+            rules::check_description(description)?;
+        }
         let volume = self.require_volume(volume_id).await?;
         rules::check_snapshot_source(&volume)?;
         let request = SnapshotCreate {
@@ -323,6 +329,9 @@ impl Provider {
 fn check_update(update: &MetadataUpdate) -> Result<()> {
     if let Some(label) = &update.label {
         validate_label(label)?;
+    }
+    if let Some(description) = &update.description {
+        rules::check_description(description)?;
     }
     Ok(())
 }

@@ -23,6 +23,26 @@ pub fn check_volume_size(size: u64) -> Result<()> {
     }
 }
 
+/// Longest description, in characters: the limit of an EC2 tag value, which is the
+/// strictest of the supported clouds.
+pub const MAX_DESCRIPTION_LEN: usize = 255;
+
+/// Checks a description's length.
+pub fn check_description(description: &str) -> Result<()> {
+    let length = description.chars().count();
+    if length <= MAX_DESCRIPTION_LEN {
+        Ok(())
+    } else {
+        Err(Error::invalid_parameter(
+            "description",
+            format!("{}...", description.chars().take(20).collect::<String>()),
+            &format!(
+                "a description has at most {MAX_DESCRIPTION_LEN} characters; this one has {length}"
+            ),
+        ))
+    }
+}
+
 /// Checks that a volume made from `snapshot` may have `size` GiB.
 pub fn check_restore(snapshot: &SnapshotInfo, size: u64) -> Result<()> {
     if snapshot.state != SnapshotState::Available {
