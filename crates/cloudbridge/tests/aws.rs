@@ -874,3 +874,31 @@ async fn paging_with_small_limits() {
     let error = volumes.list().marker("not-a-marker").await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidParameter);
 }
+
+#[tokio::test]
+async fn debug_output_hides_credentials() {
+    const SECRET: &str = "cb-secret-key-do-not-print";
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut config = Config {
+        provider: ProviderKind::Aws,
+        region: Some(REGION.to_string()),
+        ..Config::default()
+    };
+    config.aws.endpoint_url = Some(format!("http://127.0.0.1:{closed_port}"));
+    let loader = aws_config::defaults(BehaviorVersion::latest()).credentials_provider(
+        Credentials::new("AKIDCLOUDBRIDGE", SECRET, None, None, "test"),
+    );
+    let provider = connect_with(&config, loader).await.unwrap();
+
+    let error = provider.compute().zones().list().await.unwrap_err();
+
+    let printed = format!("{provider:?} {error:?} {error}");
+    assert!(!printed.contains(SECRET), "{printed}");
+    assert!(
+        printed.contains("us-east-1"),
+        "the Debug output names the region: {printed}"
+    );
+}
