@@ -56,7 +56,7 @@ pub struct GlobalArgs {
     pub profile: Option<String>,
 }
 
-/// How results are printed on stdout.
+/// Format of the results on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Aligned columns for people.
@@ -110,8 +110,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
     pub label: Option<String>,
 
-    /// Fetch one page of at most this many items (1 to 1000) instead of every page; the output
-    /// then includes the marker of the next page
+    /// Fetch one page of at most this many items (1 to 1000) instead of every page, so the
+    /// output also includes the marker of the next page
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
 
@@ -334,7 +334,7 @@ pub enum ZoneCommand {
     List,
 }
 
-/// What to wait for.
+/// Resource types the `wait` command can wait for.
 #[derive(Debug, Subcommand)]
 pub enum WaitCommand {
     /// Wait for a volume state

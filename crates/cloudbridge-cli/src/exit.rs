@@ -16,7 +16,7 @@ pub const USAGE: u8 = 2;
 /// The command was interrupted with Ctrl-C (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;
 
-/// The exit code of each library error kind; every kind has its own.
+/// Returns the exit code of a library error kind. Every kind has its own.
 pub fn code_of(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::NotFound => 3,
@@ -42,10 +42,10 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit status:
   0    success
   1    failure on this machine (file I/O, walkthrough data check)
-  2    invalid command line (unknown flag, missing or malformed argument)
+  2    invalid command line (unknown flag, missing or malformed argument, unknown --state)
   3    not found: no resource with that id
   4    invalid label
-  5    invalid parameter (size, zone, device name, limit, marker, state)
+  5    invalid parameter (size, zone, device name, limit, marker)
   6    invalid state for the operation (for example deleting an attached volume)
   7    volume and instance are in different zones
   8    device name already in use on the instance
@@ -81,8 +81,8 @@ impl Failure {
         Failure::new(LOCAL_FAILURE, message, Some(hint.into()))
     }
 
-    /// A failure that stops silently with success: stdout was closed by its reader (as with
-    /// `cloudbridge volume list | head -1`), so nothing more can be shown.
+    /// Creates a failure that ends the command silently with success, because stdout was closed
+    /// by its reader (as with `cloudbridge volume list | head -1`) and nothing more can be shown.
     pub fn broken_pipe() -> Failure {
         Failure::new(SUCCESS, "", None)
     }
@@ -93,7 +93,7 @@ impl Failure {
         self
     }
 
-    /// The message without the hint.
+    /// Returns the message without the hint.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -158,7 +158,7 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// What to do next for each kind, where the library's message does not already say it.
+/// Returns what to do next for each kind, where the library's message does not already say it.
 fn hint_for(kind: ErrorKind) -> Option<String> {
     let hint = match kind {
         ErrorKind::NotFound => {

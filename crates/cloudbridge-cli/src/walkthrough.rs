@@ -2,7 +2,7 @@
 //! the chosen provider with resources of its own, which it deletes again on every path.
 //!
 //! The steps: create a 1 GiB volume, list volumes, launch an instance, attach the volume at
-//! `/dev/sdh`, write known data through the device (where the provider holds data on this
+//! `/dev/sdh`, write known data through the device (where the provider keeps data on this
 //! machine), detach, snapshot, restore a new volume from the snapshot, read the data back
 //! through the restored volume, then delete everything.
 
@@ -117,8 +117,8 @@ struct Summary<'a> {
     elapsed_seconds: f64,
 }
 
-/// Where the step lines go: stdout for a table, stderr on a terminal with JSON output (stdout
-/// then holds only the summary), nowhere otherwise.
+/// Destination of the step lines: stdout for a table, stderr on a terminal with JSON output
+/// (stdout then contains only the summary), nowhere otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StepLines {
     Stdout,
@@ -170,7 +170,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// A label unique to this run, so parallel runs and leftovers never collide.
+    /// Returns a label unique to this run, so parallel runs and leftovers never collide.
     fn label(&self, role: &str) -> String {
         format!("walkthrough-{role}-{}", self.suffix)
     }
@@ -369,7 +369,7 @@ async fn detach(volume: &mut Volume) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The path on this machine where an attached volume's bytes are.
+/// Returns the path on this machine where an attached volume's bytes are.
 fn device_path(volume: &Volume) -> Result<std::path::PathBuf, Failure> {
     let path = volume
         .attachment()
@@ -390,7 +390,7 @@ fn skipped(provider: &Provider) -> String {
     )
 }
 
-/// A walkthrough check that failed although every call succeeded.
+/// Creates the failure of a walkthrough check that failed although every call succeeded.
 fn check_failed(message: String) -> Failure {
     Failure::local(
         format!("walkthrough check failed: {message}"),

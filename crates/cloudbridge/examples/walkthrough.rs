@@ -1,6 +1,6 @@
-//! CloudBridge's block-storage walkthrough as a program: create a volume, attach it to an
-//! instance, write data through it, snapshot it, restore a new volume from the snapshot and
-//! read the data back, then delete everything it created, also when a step fails.
+//! CloudBridge's block-storage walkthrough as a program. It creates a volume, attaches it to an
+//! instance, writes data through it, snapshots it, restores a new volume from the snapshot and
+//! reads the data back. Then it deletes everything it created, also when a step fails.
 //!
 //! Run it with `cargo run -p cloudbridge --example walkthrough`. The provider comes from the
 //! configuration (`CB_PROVIDER`, the config file), else the local provider in `CB_DATA_DIR`
@@ -221,7 +221,7 @@ async fn delete_volume(vol: &mut Volume) -> cloudbridge::Result<()> {
     vol.wait_till_deleted().await
 }
 
-/// The path on this machine where an attached volume's bytes are.
+/// Returns the path on this machine where an attached volume's bytes are.
 fn device_path(vol: &Volume) -> Result<PathBuf, String> {
     vol.attachment()
         .and_then(|attachment| attachment.path.clone())

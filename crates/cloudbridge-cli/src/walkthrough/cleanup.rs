@@ -1,8 +1,8 @@
 //! Deleting what the walkthrough created, after success and after any failure.
 //!
-//! Each resource is refreshed first, because a failed step can leave it in any state: a volume
-//! still attaching or attached is detached (forced when it is stuck attaching), a snapshot still
-//! pending is waited for, and only then is each deleted and waited for until it is gone. A
+//! Each resource is refreshed first, because a failed step can leave it in any state. A volume
+//! still attaching or attached is detached (forced when it is stuck attaching), and a snapshot
+//! still pending is waited for. Only then is each deleted and waited for until it is gone. A
 //! failure on one resource does not stop the cleanup of the others.
 
 use std::time::Duration;
@@ -13,7 +13,7 @@ use super::Walk;
 use crate::exit::Failure;
 use crate::progress;
 
-/// Longest wait for one state change during cleanup, in place of the provider's default.
+/// Maximum wait for one state change during cleanup, replacing the provider's default.
 const CLEANUP_TIMEOUT: Duration = Duration::from_secs(300);
 
 impl Walk<'_> {
