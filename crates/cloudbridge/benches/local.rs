@@ -6,8 +6,8 @@
 //! `docs/benchmarks.md`. Each timed iteration creates a resource; deleting it afterwards is
 //! not timed.
 
-use std::os::unix::fs::{FileExt, MetadataExt};
 use std::future::IntoFuture;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -87,7 +87,13 @@ fn create_volume(c: &mut Criterion) {
     let rt = runtime;
     for size in SIZES_GIB {
         let volume = rt
-            .block_on(provider.storage().volumes().create("bench-disk", size).into_future())
+            .block_on(
+                provider
+                    .storage()
+                    .volumes()
+                    .create("bench-disk", size)
+                    .into_future(),
+            )
             .unwrap();
         let path = dir
             .path()

@@ -235,7 +235,9 @@ async fn largest_volume_is_stored_or_rejected_cleanly() {
             assert!(error.message().contains("cannot hold"), "{error}");
             let listed = provider.storage().volumes().list().all().await.unwrap();
             assert!(listed.is_empty(), "a failed create leaves no volume");
-            let files = std::fs::read_dir(dir.path().join("volumes")).unwrap().count();
+            let files = std::fs::read_dir(dir.path().join("volumes"))
+                .unwrap()
+                .count();
             assert_eq!(files, 0, "a failed create leaves no file");
             let temporary = std::fs::read_dir(dir.path().join("tmp")).unwrap().count();
             assert_eq!(temporary, 0, "a failed create leaves no partial file");
