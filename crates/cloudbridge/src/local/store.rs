@@ -109,6 +109,34 @@ const SNAPSHOT_COLUMNS: &str = "seq, id, label, description, size, volume_id, cr
                                 status, data_ready, ready_at";
 const INSTANCE_COLUMNS: &str = "seq, id, label, zone, image_id, instance_type, created_at, status";
 
+/// One resource table and the columns its rows are read from.
+struct Table {
+    name: &'static str,
+    resource: &'static str,
+    columns: &'static str,
+    /// Whether listings show only the provider's zone.
+    zoned: bool,
+}
+
+const VOLUMES: Table = Table {
+    name: "volumes",
+    resource: "volume",
+    columns: VOLUME_COLUMNS,
+    zoned: true,
+};
+const SNAPSHOTS: Table = Table {
+    name: "snapshots",
+    resource: "snapshot",
+    columns: SNAPSHOT_COLUMNS,
+    zoned: false,
+};
+const INSTANCES: Table = Table {
+    name: "instances",
+    resource: "instance",
+    columns: INSTANCE_COLUMNS,
+    zoned: true,
+};
+
 /// Timing and fault settings of a store.
 #[derive(Debug, Clone)]
 pub(crate) struct StoreSettings {
@@ -288,31 +316,12 @@ impl Store {
     // ---- volumes ----
 
     pub fn get_volume(&self, id: &str) -> Result<Option<VolumeInfo>> {
-        if !ids::is_generated(id) {
-            return Ok(None);
-        }
-        self.write(|tx, now| self.visible_volume(tx, id, now))
-    }
-
-    fn visible_volume(
-        &self,
-        tx: &Transaction<'_>,
-        id: &str,
-        now: i64,
-    ) -> Result<Option<VolumeInfo>> {
-        let sql =
-            format!("SELECT {VOLUME_COLUMNS} FROM volumes WHERE id = ?1 AND visible_at <= ?2");
-        tx.query_row(&sql, params![id, now], |row| self.volume_from_row(row))
-            .optional()
-            .map_err(db_error)
+        self.write(|tx, now| select_visible(tx, &VOLUMES, id, now, |row| self.volume_from_row(row)))
     }
 
     fn require_volume(&self, tx: &Transaction<'_>, id: &str, now: i64) -> Result<VolumeInfo> {
-        if !ids::is_generated(id) {
-            return Err(Error::not_found("volume", id));
-        }
-        self.visible_volume(tx, id, now)?
-            .ok_or_else(|| Error::not_found("volume", id))
+        let found = select_visible(tx, &VOLUMES, id, now, |row| self.volume_from_row(row))?;
+        found.ok_or_else(|| Error::not_found(VOLUMES.resource, id))
     }
 
     /// Reads a volume that this call created, even while it is not visible to others yet.
@@ -325,22 +334,10 @@ impl Store {
     }
 
     pub fn list_volumes(&self, query: &ListQuery) -> Result<Page<VolumeInfo>> {
-        let after = parse_marker(query.marker.as_deref())?;
         self.write(|tx, now| {
-            let sql = format!(
-                "SELECT {VOLUME_COLUMNS} FROM volumes WHERE zone = ?1 AND visible_at <= ?2 \
-                 AND seq > ?3 AND (?4 IS NULL OR label = ?4) ORDER BY seq LIMIT ?5"
-            );
-            let mut statement = tx.prepare(&sql).map_err(db_error)?;
-            let rows = statement
-                .query_map(
-                    params![self.settings.zone, now, after, query.label, query.limit + 1],
-                    |row| Ok((row.get::<_, i64>(0)?, self.volume_from_row(row)?)),
-                )
-                .map_err(db_error)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db_error)?;
-            Ok(page_of(rows, query.limit))
+            select_page(tx, &VOLUMES, Some(&self.settings.zone), query, now, |row| {
+                self.volume_from_row(row)
+            })
         })
     }
 
@@ -559,51 +556,25 @@ impl Store {
     // ---- snapshots ----
 
     pub fn get_snapshot(&self, id: &str) -> Result<Option<SnapshotInfo>> {
-        if !ids::is_generated(id) {
-            return Ok(None);
-        }
-        self.write(|tx, now| self.visible_snapshot(tx, id, now))
-    }
-
-    fn visible_snapshot(
-        &self,
-        tx: &Transaction<'_>,
-        id: &str,
-        now: i64,
-    ) -> Result<Option<SnapshotInfo>> {
-        let sql =
-            format!("SELECT {SNAPSHOT_COLUMNS} FROM snapshots WHERE id = ?1 AND visible_at <= ?2");
-        tx.query_row(&sql, params![id, now], |row| {
-            self.snapshot_from_row(row, now)
+        self.write(|tx, now| {
+            select_visible(tx, &SNAPSHOTS, id, now, |row| {
+                self.snapshot_from_row(row, now)
+            })
         })
-        .optional()
-        .map_err(db_error)
     }
 
     fn require_snapshot(&self, tx: &Transaction<'_>, id: &str, now: i64) -> Result<SnapshotInfo> {
-        if !ids::is_generated(id) {
-            return Err(Error::not_found("snapshot", id));
-        }
-        self.visible_snapshot(tx, id, now)?
-            .ok_or_else(|| Error::not_found("snapshot", id))
+        let found = select_visible(tx, &SNAPSHOTS, id, now, |row| {
+            self.snapshot_from_row(row, now)
+        })?;
+        found.ok_or_else(|| Error::not_found(SNAPSHOTS.resource, id))
     }
 
     pub fn list_snapshots(&self, query: &ListQuery) -> Result<Page<SnapshotInfo>> {
-        let after = parse_marker(query.marker.as_deref())?;
         self.write(|tx, now| {
-            let sql = format!(
-                "SELECT {SNAPSHOT_COLUMNS} FROM snapshots WHERE visible_at <= ?1 AND seq > ?2 \
-                 AND (?3 IS NULL OR label = ?3) ORDER BY seq LIMIT ?4"
-            );
-            let mut statement = tx.prepare(&sql).map_err(db_error)?;
-            let rows = statement
-                .query_map(params![now, after, query.label, query.limit + 1], |row| {
-                    Ok((row.get::<_, i64>(0)?, self.snapshot_from_row(row, now)?))
-                })
-                .map_err(db_error)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db_error)?;
-            Ok(page_of(rows, query.limit))
+            select_page(tx, &SNAPSHOTS, None, query, now, |row| {
+                self.snapshot_from_row(row, now)
+            })
         })
     }
 
@@ -697,50 +668,24 @@ impl Store {
     // ---- instances ----
 
     pub fn get_instance(&self, id: &str) -> Result<Option<InstanceInfo>> {
-        if !ids::is_generated(id) {
-            return Ok(None);
-        }
-        self.write(|tx, now| self.visible_instance(tx, id, now))
-    }
-
-    fn visible_instance(
-        &self,
-        tx: &Transaction<'_>,
-        id: &str,
-        now: i64,
-    ) -> Result<Option<InstanceInfo>> {
-        let sql =
-            format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE id = ?1 AND visible_at <= ?2");
-        tx.query_row(&sql, params![id, now], instance_from_row)
-            .optional()
-            .map_err(db_error)
+        self.write(|tx, now| select_visible(tx, &INSTANCES, id, now, instance_from_row))
     }
 
     fn require_instance(&self, tx: &Transaction<'_>, id: &str, now: i64) -> Result<InstanceInfo> {
-        if !ids::is_generated(id) {
-            return Err(Error::not_found("instance", id));
-        }
-        self.visible_instance(tx, id, now)?
-            .ok_or_else(|| Error::not_found("instance", id))
+        let found = select_visible(tx, &INSTANCES, id, now, instance_from_row)?;
+        found.ok_or_else(|| Error::not_found(INSTANCES.resource, id))
     }
 
     pub fn list_instances(&self, query: &ListQuery) -> Result<Page<InstanceInfo>> {
-        let after = parse_marker(query.marker.as_deref())?;
         self.write(|tx, now| {
-            let sql = format!(
-                "SELECT {INSTANCE_COLUMNS} FROM instances WHERE zone = ?1 AND visible_at <= ?2 \
-                 AND seq > ?3 AND (?4 IS NULL OR label = ?4) ORDER BY seq LIMIT ?5"
-            );
-            let mut statement = tx.prepare(&sql).map_err(db_error)?;
-            let rows = statement
-                .query_map(
-                    params![self.settings.zone, now, after, query.label, query.limit + 1],
-                    |row| Ok((row.get::<_, i64>(0)?, instance_from_row(row)?)),
-                )
-                .map_err(db_error)?
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(db_error)?;
-            Ok(page_of(rows, query.limit))
+            select_page(
+                tx,
+                &INSTANCES,
+                Some(&self.settings.zone),
+                query,
+                now,
+                instance_from_row,
+            )
         })
     }
 
@@ -895,6 +840,60 @@ fn instance_from_row(row: &Row<'_>) -> rusqlite::Result<InstanceInfo> {
         instance_type: row.get("instance_type")?,
         created_at: time_from_ms(row.get("created_at")?),
     })
+}
+
+/// Reads one row by id, if it exists and is visible. An id this provider could not have
+/// generated is not looked up at all.
+fn select_visible<T>(
+    tx: &Transaction<'_>,
+    table: &Table,
+    id: &str,
+    now: i64,
+    read: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
+    if !ids::is_generated(id) {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = ?1 AND visible_at <= ?2",
+        table.columns, table.name
+    );
+    tx.query_row(&sql, params![id, now], read)
+        .optional()
+        .map_err(db_error)
+}
+
+/// Reads one page of visible rows in creation order, after the query's marker.
+fn select_page<T>(
+    tx: &Transaction<'_>,
+    table: &Table,
+    zone: Option<&str>,
+    query: &ListQuery,
+    now: i64,
+    mut read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Page<T>> {
+    let after = parse_marker(query.marker.as_deref())?;
+    let zone_clause = if table.zoned {
+        "zone = ?5"
+    } else {
+        "?5 IS NULL"
+    };
+    let zone = if table.zoned { zone } else { None };
+    let sql = format!(
+        "SELECT {} FROM {} WHERE visible_at <= ?1 AND seq > ?2 AND (?3 IS NULL OR label = ?3) \
+         AND {zone_clause} ORDER BY seq LIMIT ?4",
+        table.columns, table.name
+    );
+    let mut statement = tx.prepare(&sql).map_err(db_error)?;
+    let rows = statement
+        .query_map(
+            params![now, after, query.label, query.limit + 1, zone],
+            |row| Ok((row.get::<_, i64>("seq")?, read(row)?)),
+        )
+        .map_err(db_error)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db_error)?;
+    Ok(page_of(rows, query.limit))
 }
 
 fn apply_update(
