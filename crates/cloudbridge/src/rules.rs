@@ -1,7 +1,7 @@
 //! The cloud's rules that every provider enforces the same way.
 //!
 //! The core checks them before sending a request, so a provider whose cloud (or emulator)
-//! accepts too much still rejects the same mistakes; the local provider checks them again
+//! accepts too much still rejects the same mistakes. The local provider checks them again
 //! inside its transactions, where they are race-free.
 
 use crate::error::{Error, ErrorKind, Result};
@@ -23,8 +23,8 @@ pub fn check_volume_size(size: u64) -> Result<()> {
     }
 }
 
-/// Longest description, in characters: the limit of an EC2 tag value, which is the
-/// strictest of the supported clouds.
+/// Maximum description length, in characters. A description is stored as a tag value on
+/// EC2, which allows 256 characters, so 255 leaves room on every supported cloud.
 pub const MAX_DESCRIPTION_LEN: usize = 255;
 
 /// Checks a description's length.

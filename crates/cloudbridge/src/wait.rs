@@ -9,7 +9,7 @@ use crate::backend::Timing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::state::ResourceState;
 
-/// What a wait is for.
+/// The target of a wait: the resource, the states that end it, and its timeout.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct WaitGoal<'a, S> {
     pub resource: &'static str,
@@ -169,11 +169,14 @@ mod tests {
         let max = Duration::from_secs(1);
         for _ in 0..100 {
             let first = backoff(initial, max, 0);
-            assert!(first >= Duration::from_millis(50) && first < initial);
+            assert!(first >= Duration::from_millis(50));
+            assert!(first < initial);
             let third = backoff(initial, max, 2);
-            assert!(third >= Duration::from_millis(200) && third < Duration::from_millis(400));
+            assert!(third >= Duration::from_millis(200));
+            assert!(third < Duration::from_millis(400));
             let late = backoff(initial, max, 30);
-            assert!(late >= max / 2 && late < max);
+            assert!(late >= max / 2);
+            assert!(late < max);
         }
     }
 }
