@@ -220,7 +220,15 @@ impl Config {
 
     fn apply_env(&mut self) -> Result<()> {
         if let Some(provider) = env("CB_PROVIDER") {
-            self.provider = provider.parse()?;
+            self.provider = provider.parse().map_err(|_| {
+                Error::new(
+                    ErrorKind::Configuration,
+                    format!(
+                        "invalid environment variable CB_PROVIDER={provider:?}: expected local, \
+                         aws, openstack, gcp or azure"
+                    ),
+                )
+            })?;
         }
         set_from_env(&mut self.region, "CB_REGION");
         set_from_env(&mut self.zone, "CB_ZONE");

@@ -391,6 +391,21 @@ pub async fn invalid_parameters_are_rejected(provider: &Provider) {
 /// Attaches, checks the attachment, detaches, and checks the states on the way.
 pub async fn attach_detach_cycle(provider: &Provider) {
     let instance = new_instance(provider, "inst").await;
+    let instances = provider.compute().instances();
+    let label = instance
+        .label()
+        .expect("a new instance has its label")
+        .to_string();
+    assert_eq!(
+        ids(&instances.find(&label).await.expect("find instance")),
+        vec![instance.id()]
+    );
+    let listed = instances.list().all().await.expect("list instances");
+    assert!(
+        listed.iter().any(|i| i.id() == instance.id()),
+        "the instance is listed"
+    );
+    assert_eq!(instance.zone(), provider.zone());
     let mut volume = new_volume(provider, "attach", 1).await;
 
     volume.attach(&instance, "/dev/sdh").await.expect("attach");

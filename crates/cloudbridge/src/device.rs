@@ -27,6 +27,18 @@ pub struct DeviceSlot {
     pub partition: Option<u8>,
 }
 
+impl DeviceSlot {
+    /// Tells whether two slots cannot be used on one instance at the same time: the same
+    /// letter, and either the same partition or a whole disk (`/dev/sdh`) beside one of its
+    /// partitions (`/dev/sdh1`).
+    pub fn conflicts_with(self, other: DeviceSlot) -> bool {
+        self.letter == other.letter
+            && (self.partition == other.partition
+                || self.partition.is_none()
+                || other.partition.is_none())
+    }
+}
+
 impl Device {
     /// Parses and checks a device name.
     pub fn parse(name: &str) -> Result<Device> {
@@ -145,5 +157,15 @@ mod tests {
         assert_eq!(sd.slot(), xvd.slot());
         assert_eq!(sd.slot(), vd.slot());
         assert_ne!(sd.slot(), Device::parse("/dev/sdh1").unwrap().slot());
+    }
+
+    #[test]
+    fn whole_disk_conflicts_with_its_partitions() {
+        let slot = |name: &str| Device::parse(name).unwrap().slot();
+        assert!(slot("/dev/xvdh").conflicts_with(slot("/dev/sdh1")));
+        assert!(slot("/dev/sdh1").conflicts_with(slot("/dev/sdh")));
+        assert!(slot("/dev/sdh1").conflicts_with(slot("/dev/sdh1")));
+        assert!(!slot("/dev/sdh1").conflicts_with(slot("/dev/sdh2")));
+        assert!(!slot("/dev/sdh").conflicts_with(slot("/dev/sdi")));
     }
 }

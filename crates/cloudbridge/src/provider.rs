@@ -126,7 +126,16 @@ impl Provider {
     {
         let backend = self.backend();
         let mut call = call;
+        let started = std::time::Instant::now();
+        tracing::debug!(provider = self.name(), operation, "request");
         let result = with_retry(self.name(), operation, &self.inner.timing, || call(backend)).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match &result {
+            Ok(_) => tracing::debug!(provider = self.name(), operation, elapsed_ms, "done"),
+            Err(error) => {
+                tracing::debug!(provider = self.name(), operation, elapsed_ms, %error, "failed")
+            }
+        }
         result.map_err(|error| {
             if error.provider().is_none() {
                 error.with_provider(self.name())
@@ -146,7 +155,8 @@ impl Provider {
         Ok(zones)
     }
 
-    async fn resolve_zone(&self, zone: Option<&str>) -> Result<String> {
+    /// Checks `zone` (the default zone when `None`) against the region's zones.
+    pub(crate) async fn resolve_zone(&self, zone: Option<&str>) -> Result<String> {
         let zone = zone.unwrap_or(self.zone());
         let zones = self.zones().await?;
         rules::check_zone(zone, zones.iter().map(|z| z.name.as_str()))?;

@@ -182,7 +182,12 @@ macro_rules! resource_common {
                 Box<dyn std::future::Future<Output = Result<Page<Self>>> + Send + 'static>,
             > {
                 Box::pin(async move {
-                    let page = provider.call("list", |b| b.$list(&query)).await?;
+                    // A listing is scoped to the default zone, so a zone that does not exist
+                    // is an error here as it is on create, not an empty list.
+                    provider.resolve_zone(None).await?;
+                    let page = provider
+                        .call(stringify!($list), |b| b.$list(&query))
+                        .await?;
                     Ok(page.map(|info| $resource::new(provider.clone(), info)))
                 })
             }

@@ -902,3 +902,17 @@ async fn debug_output_hides_credentials() {
         "the Debug output names the region: {printed}"
     );
 }
+
+#[tokio::test]
+async fn listing_in_unknown_zone_is_rejected() {
+    let server = MotoServer::start();
+    let mut config = config(&server);
+    config.zone = Some("us-east-1z".to_string());
+    let provider = connect_with(&config, loader()).await.unwrap();
+    let volumes = provider.storage().volumes().list().await;
+    let error = volumes.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidParameter);
+    assert!(error.message().contains("us-east-1z"), "{error}");
+    let instances = provider.compute().instances().list().await;
+    assert_eq!(instances.unwrap_err().kind(), ErrorKind::InvalidParameter);
+}

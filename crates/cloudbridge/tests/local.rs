@@ -231,7 +231,7 @@ async fn largest_volume_is_stored_or_rejected_cleanly() {
     match provider.storage().volumes().create("largest", 16_384).await {
         Ok(volume) => assert_eq!(volume.size(), 16_384),
         Err(error) => {
-            assert_eq!(error.kind(), ErrorKind::QuotaExceeded, "{error}");
+            assert_eq!(error.kind(), ErrorKind::Provider, "{error}");
             assert!(error.message().contains("cannot hold"), "{error}");
             let listed = provider.storage().volumes().list().all().await.unwrap();
             assert!(listed.is_empty(), "a failed create leaves no volume");
@@ -614,4 +614,78 @@ async fn unknown_zone_in_options_is_rejected() {
 #[tokio::test]
 async fn labels_are_unique_per_run() {
     assert_ne!(unique_label("x"), unique_label("x"));
+}
+
+#[tokio::test]
+async fn markers_are_checked_per_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = Provider::local(dir.path()).unwrap();
+    let volumes = provider.storage().volumes();
+    for _ in 0..3 {
+        volumes.create("marked", 1).await.unwrap();
+    }
+    let page = volumes.list().limit(1).await.unwrap();
+    let marker = page.marker.expect("more pages follow");
+    let next = volumes
+        .list()
+        .limit(1)
+        .marker(marker.clone())
+        .await
+        .unwrap();
+    assert_eq!(next.items.len(), 1);
+    assert_ne!(next.items[0].id(), page.items[0].id());
+
+    let foreign = provider.storage().snapshots().list().marker(marker).await;
+    let message = expect_kind(foreign, ErrorKind::InvalidParameter);
+    assert!(message.contains("marker"), "{message}");
+    for bad in ["7", "volume:", "volume:-1", "volume:abc", ""] {
+        let result = volumes.list().marker(bad).await;
+        expect_kind(result, ErrorKind::InvalidParameter);
+    }
+}
+
+#[tokio::test]
+async fn whole_disk_and_partition_names_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = Provider::local(dir.path()).unwrap();
+    let instance = provider
+        .compute()
+        .instances()
+        .create("parted")
+        .await
+        .unwrap();
+    let volumes = provider.storage().volumes();
+    let mut disk = volumes.create("whole-disk", 1).await.unwrap();
+    let mut partition = volumes.create("partition", 1).await.unwrap();
+    let mut second = volumes.create("second-partition", 1).await.unwrap();
+    disk.attach(&instance, "/dev/xvdh").await.unwrap();
+    expect_kind(
+        partition.attach(&instance, "/dev/sdh1").await,
+        ErrorKind::DeviceInUse,
+    );
+    disk.detach(false).await.unwrap();
+    partition.attach(&instance, "/dev/sdh1").await.unwrap();
+    expect_kind(
+        disk.attach(&instance, "/dev/sdh").await,
+        ErrorKind::DeviceInUse,
+    );
+    second
+        .attach(&instance, "/dev/sdh2")
+        .await
+        .expect("another partition is free");
+}
+
+#[tokio::test]
+async fn throttle_rate_out_of_range_is_configuration_error() {
+    let mut config = cloudbridge::Config::default();
+    config.local.data_dir = Some(tempfile::tempdir().unwrap().path().to_path_buf());
+    for rate in [2.0, -0.1, f64::NAN] {
+        config.local.throttle_rate = Some(rate);
+        let error = LocalOptions::from_config(&config).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Configuration, "{rate}");
+        assert!(
+            error.message().contains("CB_LOCAL_THROTTLE_RATE"),
+            "{error}"
+        );
+    }
 }

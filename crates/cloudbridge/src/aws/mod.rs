@@ -69,8 +69,33 @@ pub async fn connect(config: &Config) -> Result<Provider> {
 /// one with static credentials or a custom HTTP client.
 pub async fn connect_with(config: &Config, loader: aws_config::ConfigLoader) -> Result<Provider> {
     let sdk_config = client::load_sdk_config(config, loader).await;
+    if let Some(url) = sdk_config.endpoint_url() {
+        check_endpoint_url(url)?;
+    }
+    if let Ok(url) = std::env::var("AWS_ENDPOINT_URL_EC2") {
+        check_endpoint_url(&url)?;
+    }
     let backend = AwsBackend::from_sdk_config(&sdk_config, config)?;
     Ok(Provider::from_backend(backend))
+}
+
+/// Checks that an endpoint override is an absolute http or https URL with a host, so a typo
+/// is reported as a configuration error rather than as an unreachable endpoint.
+fn check_endpoint_url(url: &str) -> Result<()> {
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', ':']).next().unwrap_or_default());
+    match host {
+        Some(host) if !host.is_empty() => Ok(()),
+        _ => Err(Error::new(
+            ErrorKind::Configuration,
+            format!(
+                "invalid endpoint URL {url:?}: expected http://HOST[:PORT] or https://HOST[:PORT] \
+                 (set by AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2 or the aws.endpoint_url setting)"
+            ),
+        )),
+    }
 }
 
 /// The AWS backend: one EC2 client bound to one region and default zone.
@@ -688,7 +713,9 @@ impl Backend for AwsBackend {
                     .to_vec(),
             ))
             .build();
-        let filters: Vec<Filter> = [self.zone_filter(), live_states]
+        // NOTE: the zone is filtered here rather than with the `availability-zone` filter,
+        // because moto 5.2.1 matches no instance with that filter.
+        let filters: Vec<Filter> = [live_states]
             .into_iter()
             .chain(Self::label_filter(query.label.as_deref()))
             .collect();
@@ -713,6 +740,7 @@ impl Backend for AwsBackend {
                         .iter()
                         .flat_map(|reservation| reservation.instances())
                         .map(convert::instance)
+                        .filter(|instance| instance.zone == self.zone)
                         .collect();
                     Ok(ServerPage {
                         items,
@@ -732,5 +760,32 @@ impl Backend for AwsBackend {
             .await
             .map_err(|error| sdk_error("TerminateInstances", error))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_url_needs_scheme_and_host() {
+        for url in [
+            "http://127.0.0.1:5000",
+            "https://ec2.example.com",
+            "http://host/path",
+        ] {
+            assert!(check_endpoint_url(url).is_ok(), "{url}");
+        }
+        for url in [
+            "notaurl",
+            "127.0.0.1:5000",
+            "http://",
+            "ftp://host",
+            "https://:443",
+        ] {
+            let error = check_endpoint_url(url).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Configuration, "{url}");
+            assert!(error.message().contains(url), "{error}");
+        }
     }
 }

@@ -125,7 +125,7 @@ pub(crate) fn check_device(device: &Device) -> Result<()> {
 }
 
 /// Checks that no device in `used` (an instance's block device mappings) takes the slot of
-/// `device`; `/dev/sdh` and `/dev/xvdh` share one slot.
+/// `device`; `/dev/sdh` and `/dev/xvdh` share one slot, and `/dev/sdh1` conflicts with both.
 pub(crate) fn check_device_free<'a>(
     device: &Device,
     instance_id: &str,
@@ -136,7 +136,7 @@ pub(crate) fn check_device_free<'a>(
         let Ok(taken) = Device::parse(name) else {
             continue;
         };
-        if taken.slot() == device.slot() {
+        if taken.slot().conflicts_with(device.slot()) {
             return Err(Error::new(
                 ErrorKind::DeviceInUse,
                 format!(

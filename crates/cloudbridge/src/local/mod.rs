@@ -6,6 +6,11 @@
 //! allocated ranges only). An attached volume's bytes are reachable through the path in its
 //! attachment, a symlink per instance and device, so a user can put a file system on it.
 //!
+//! The provider has no server that could copy data after a call returns, so creating a
+//! snapshot, or a volume from a snapshot, copies the allocated data before it returns (about
+//! 9 ms for 8 MiB here, see `docs/benchmarks.md`). The new resource still reports `pending`
+//! or `creating` until the configured transition delay has passed.
+//!
 //! The region is `local` with zones `local-a`, `local-b` and `local-c`. The cloud's rules
 //! are enforced in transactions, and several processes can share one data directory. Timing
 //! and faults can be switched on to rehearse a real cloud ([`LocalOptions`]); by default every
@@ -107,6 +112,16 @@ impl LocalOptions {
         options.transition_delay = Duration::from_millis(settings.transition_delay_ms.unwrap_or(0));
         options.visibility_lag = Duration::from_millis(settings.visibility_lag_ms.unwrap_or(0));
         options.throttle_rate = settings.throttle_rate.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&options.throttle_rate) {
+            return Err(Error::new(
+                ErrorKind::Configuration,
+                format!(
+                    "invalid local throttle rate {} (CB_LOCAL_THROTTLE_RATE or \
+                     local.throttle_rate): expected a share of calls from 0.0 to 1.0",
+                    options.throttle_rate
+                ),
+            ));
+        }
         options.copy_pause_per_mib =
             Duration::from_millis(settings.copy_pause_per_mib_ms.unwrap_or(0));
         options.faults = settings

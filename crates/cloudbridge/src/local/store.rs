@@ -465,14 +465,7 @@ impl Store {
             let volume = self.require_volume(tx, &request.volume_id, now)?;
             let instance = self.require_instance(tx, &request.instance_id, now)?;
             rules::check_attach(&volume, &instance)?;
-            let holder: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT id, device FROM volumes WHERE instance_id = ?1 AND slot = ?2",
-                    params![instance.id, slot],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
-                .optional()
-                .map_err(db_error)?;
+            let holder = self.device_holder(tx, &instance.id, &request.device)?;
             if let Some((holder, device)) = holder {
                 return Err(Error::new(
                     ErrorKind::DeviceInUse,
@@ -520,6 +513,27 @@ impl Store {
             self.settle(tx, now)?;
             self.require_volume(tx, id, now)
         })
+    }
+
+    /// Returns the volume and device name that keep `device` from being used on an instance.
+    fn device_holder(
+        &self,
+        tx: &Transaction<'_>,
+        instance_id: &str,
+        device: &crate::device::Device,
+    ) -> Result<Option<(String, String)>> {
+        let mut statement = tx
+            .prepare("SELECT id, device FROM volumes WHERE instance_id = ?1")
+            .map_err(db_error)?;
+        let attached = statement
+            .query_map(params![instance_id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(db_error)?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()
+            .map_err(db_error)?;
+        Ok(attached.into_iter().find(|(_, name)| {
+            crate::device::Device::parse(name)
+                .is_ok_and(|taken| taken.slot().conflicts_with(device.slot()))
+        }))
     }
 
     fn start_detach(&self, tx: &Transaction<'_>, volume: &VolumeInfo, now: i64) -> Result<()> {
@@ -872,7 +886,7 @@ fn select_page<T>(
     now: i64,
     mut read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
-    let after = parse_marker(query.marker.as_deref())?;
+    let after = parse_marker(query.marker.as_deref(), table)?;
     let zone_clause = if table.zoned {
         "zone = ?5"
     } else {
@@ -893,7 +907,7 @@ fn select_page<T>(
         .map_err(db_error)?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(db_error)?;
-    Ok(page_of(rows, query.limit))
+    Ok(page_of(rows, query.limit, table))
 }
 
 fn apply_update(
@@ -917,11 +931,12 @@ fn apply_update(
 /// Builds a page from up to `limit + 1` rows of (seq, item): the extra row only tells that
 /// more follow. The marker is the last item's sequence number, so a page boundary stays
 /// valid when rows before or after it are deleted.
-fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32) -> Page<T> {
+fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32, table: &Table) -> Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let marker = if more {
-        rows.last().map(|(seq, _)| seq.to_string())
+        rows.last()
+            .map(|(seq, _)| format!("{}:{seq}", table.resource))
     } else {
         None
     };
@@ -931,10 +946,13 @@ fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32) -> Page<T> {
     }
 }
 
-fn parse_marker(marker: Option<&str>) -> Result<i64> {
+fn parse_marker(marker: Option<&str>, table: &Table) -> Result<i64> {
     match marker {
         None => Ok(0),
         Some(text) => text
+            .strip_prefix(table.resource)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .unwrap_or("")
             .parse::<i64>()
             .ok()
             .filter(|seq| *seq > 0)
@@ -942,7 +960,7 @@ fn parse_marker(marker: Option<&str>) -> Result<i64> {
                 Error::invalid_parameter(
                     "marker",
                     text,
-                    "pass the marker returned by the previous page",
+                    "pass the marker returned by the previous page of the same listing",
                 )
             }),
     }
@@ -976,6 +994,15 @@ fn time_from_ms(ms: i64) -> DateTime<Utc> {
 }
 
 fn db_error(error: rusqlite::Error) -> Error {
+    if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+        return Error::new(
+            ErrorKind::Provider,
+            "the local data directory is read-only: the local provider writes to its \
+             database on every call; give this user write access to the data directory or \
+             choose another one with CB_DATA_DIR",
+        )
+        .with_source(error);
+    }
     let busy = matches!(
         error.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
@@ -993,7 +1020,7 @@ fn io_error(action: &str, path: &Path, error: std::io::Error) -> Error {
         // NOTE: ext4 with 4 KiB blocks caps a file just under 16 TiB, so the largest volume
         // size (16384 GiB) is accepted by the rules but cannot be stored there.
         return Error::new(
-            ErrorKind::QuotaExceeded,
+            ErrorKind::Provider,
             format!(
                 "local data directory: the file system of {} cannot hold a file this large \
                  (ext4 allows just under 16 TiB); use a smaller size or a data directory on \
