@@ -93,6 +93,11 @@ impl Failure {
         self
     }
 
+    /// Returns the exit code.
+    pub fn code(&self) -> u8 {
+        self.code
+    }
+
     /// Returns the message without the hint.
     pub fn message(&self) -> &str {
         &self.message

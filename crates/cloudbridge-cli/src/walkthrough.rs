@@ -8,6 +8,7 @@
 
 mod cleanup;
 mod data;
+mod interrupt;
 
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use crate::exit::{self, Failure};
 use crate::output::Output;
 use crate::progress;
+use interrupt::Interrupts;
 
 /// Size of the walkthrough's volumes, in GiB; the data pattern's offsets assume it.
 const VOLUME_SIZE_GIB: u64 = 1;
@@ -26,38 +28,31 @@ const DEVICE: &str = "/dev/sdh";
 const SNAPSHOT_DESCRIPTION: &str = "A demo snapshot created via CloudBridge.";
 
 /// Runs the walkthrough and prints its steps, then a summary document with `--output json`.
+///
+/// Ctrl-C stops the walkthrough after the library call in flight and starts the cleanup. A
+/// first Ctrl-C during the cleanup is ignored, and a second one abandons it.
 pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
-    let mut walk = Walk::new(provider, output);
-    let result = tokio::select! {
-        result = walk.steps() => result,
-        _ = tokio::signal::ctrl_c() => Err(Failure::new(
-            exit::INTERRUPTED,
-            "the walkthrough was interrupted",
-            Some("its resources were deleted; run it again to finish".to_string()),
-        )),
-    };
+    let interrupts = Interrupts::listen();
+    let mut walk = Walk::new(provider, output, interrupts.clone());
+    let result = walk.steps().await;
+    let interrupted = matches!(&result, Err(failure) if failure.code() == exit::INTERRUPTED);
+    let steps_done = walk.steps.len();
     // Record the failed step before the cleanup steps are appended.
     let failed_step = result.as_ref().err().and(walk.current.clone());
     if let Err(failure) = &result
         && failed_step.is_some()
     {
         let started = walk.step_started;
+        let state = if interrupted { "interrupted" } else { "failed" };
         walk.done(
             started,
             None,
-            Some("failed".to_string()),
+            Some(state.to_string()),
             Some(failure.message().to_string()),
         );
     }
 
-    let cleanup_result = tokio::select! {
-        result = walk.clean_up() => result,
-        _ = tokio::signal::ctrl_c() => Err(Failure::new(
-            exit::INTERRUPTED,
-            "the walkthrough's cleanup was interrupted",
-            Some(format!("delete its resources by hand: {}", walk.leftovers())),
-        )),
-    };
+    let cleanup_result = clean_up_until_abandoned(&mut walk, &interrupts).await;
 
     let cleaned_up = cleanup_result.is_ok();
     let outcome = match (result, cleanup_result) {
@@ -66,12 +61,25 @@ pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
         (Err(original), Ok(())) => Err(original),
         (Err(original), Err(cleanup)) => Err(original.append(&format!("also {cleanup}"))),
     };
-    let outcome = outcome.map_err(|failure| match &failed_step {
-        Some(step) if cleaned_up => failure
-            .prefix(&format!("walkthrough step \"{step}\" failed"))
-            .with_hint("the walkthrough deleted every resource it created; run it again with --verbose for details"),
-        Some(step) => failure.prefix(&format!("walkthrough step \"{step}\" failed")),
-        None => failure,
+    let outcome = outcome.map_err(|failure| {
+        let failure = match &failed_step {
+            Some(step) if interrupted => {
+                failure.prefix(&format!("walkthrough step \"{step}\" stopped"))
+            }
+            Some(step) => failure.prefix(&format!("walkthrough step \"{step}\" failed")),
+            None if interrupted => {
+                failure.prefix(&format!("walkthrough stopped after step {steps_done}"))
+            }
+            None => failure,
+        };
+        match (cleaned_up, interrupted) {
+            (true, true) => failure.with_hint("the walkthrough deleted every resource it created"),
+            (true, false) if failed_step.is_some() => failure.with_hint(
+                "the walkthrough deleted every resource it created; run it again with --verbose \
+                 for details",
+            ),
+            _ => failure,
+        }
     });
 
     if output.is_json() {
@@ -88,6 +96,32 @@ pub async fn run(provider: &Provider, output: Output) -> Result<(), Failure> {
         ));
     }
     outcome
+}
+
+/// Runs the cleanup, which a first Ctrl-C does not stop (it only prints a notice on stderr) and
+/// a second one abandons, naming what is left.
+async fn clean_up_until_abandoned(
+    walk: &mut Walk<'_>,
+    interrupts: &Interrupts,
+) -> Result<(), Failure> {
+    let before = interrupts.count();
+    let abandoned = async {
+        interrupts.reached(before + 1).await;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "cloudbridge: the walkthrough's cleanup continues; press Ctrl-C again to abandon it \
+             and leave its resources behind"
+        );
+        interrupts.reached(before + 2).await;
+    };
+    tokio::select! {
+        result = walk.clean_up() => result,
+        () = abandoned => Err(Failure::new(
+            exit::INTERRUPTED,
+            "the walkthrough's cleanup was interrupted",
+            Some(format!("delete its resources by hand: {}", walk.leftovers())),
+        )),
+    }
 }
 
 /// One completed step, as printed and summarised.
@@ -137,16 +171,18 @@ struct Walk<'a> {
     current: Option<String>,
     /// When the step in progress began.
     step_started: Instant,
+    /// Ctrl-C presses, checked between steps and during waits.
+    interrupts: Interrupts,
     /// Every resource created so far, deleted by [`Walk::clean_up`].
     volumes: Vec<Volume>,
-    snapshot: Option<Snapshot>,
-    instance: Option<Instance>,
+    snapshots: Vec<Snapshot>,
+    instances: Vec<Instance>,
     written: Option<data::Pattern>,
     restored_sha256: Option<String>,
 }
 
 impl<'a> Walk<'a> {
-    fn new(provider: &'a Provider, output: Output) -> Walk<'a> {
+    fn new(provider: &'a Provider, output: Output, interrupts: Interrupts) -> Walk<'a> {
         let lines = if !output.is_json() {
             StepLines::Stdout
         } else if std::io::stderr().is_terminal() {
@@ -162,9 +198,10 @@ impl<'a> Walk<'a> {
             steps: Vec::new(),
             current: None,
             step_started: Instant::now(),
+            interrupts,
             volumes: Vec::new(),
-            snapshot: None,
-            instance: None,
+            snapshots: Vec::new(),
+            instances: Vec::new(),
             written: None,
             restored_sha256: None,
         }
@@ -183,6 +220,12 @@ impl<'a> Walk<'a> {
             StepLines::Stderr => writeln!(std::io::stderr().lock(), "{line}"),
             StepLines::Silent => Ok(()),
         };
+    }
+
+    /// Starts a step, unless Ctrl-C was pressed.
+    fn begin_step(&mut self, action: &str) -> Result<Instant, Failure> {
+        self.interrupts.check()?;
+        Ok(self.begin(action))
     }
 
     fn begin(&mut self, action: &str) -> Instant {
@@ -240,13 +283,16 @@ impl<'a> Walk<'a> {
         let volumes = provider.storage().volumes();
 
         let label = self.label("vol");
-        let started = self.begin(&format!("create volume {label} of {VOLUME_SIZE_GIB} GiB"));
+        let started =
+            self.begin_step(&format!("create volume {label} of {VOLUME_SIZE_GIB} GiB"))?;
         let mut volume = volumes.create(&label, VOLUME_SIZE_GIB).await?;
         self.volumes.push(volume.clone());
-        progress::wait_till_ready(&mut volume).await?;
+        self.interrupts
+            .wait(progress::wait_till_ready(&mut volume))
+            .await?;
         self.done(started, Some(volume.id()), state(&volume), None);
 
-        let started = self.begin("list volumes");
+        let started = self.begin_step("list volumes")?;
         let listed = volumes.list().all().await?;
         if !listed.iter().any(|listed| listed.id() == volume.id()) {
             return Err(check_failed(format!(
@@ -259,18 +305,20 @@ impl<'a> Walk<'a> {
         self.done(started, None, None, Some(detail));
 
         let label = self.label("inst");
-        let started = self.begin(&format!("create instance {label}"));
+        let started = self.begin_step(&format!("create instance {label}"))?;
         let mut instance = provider.compute().instances().create(&label).await?;
-        self.instance = Some(instance.clone());
-        progress::wait_till_ready(&mut instance).await?;
+        self.instances.push(instance.clone());
+        self.interrupts
+            .wait(progress::wait_till_ready(&mut instance))
+            .await?;
         self.done(started, Some(instance.id()), state(&instance), None);
 
-        let started = self.begin(&format!("attach volume at {DEVICE}"));
-        attach(&mut volume, &instance).await?;
+        let started = self.begin_step(&format!("attach volume at {DEVICE}"))?;
+        attach(&mut volume, &instance, &self.interrupts).await?;
         let detail = format!("attached to {}", instance.id());
         self.done(started, Some(volume.id()), state(&volume), Some(detail));
 
-        let started = self.begin("write data through the device");
+        let started = self.begin_step("write data through the device")?;
         let detail = if provider.holds_data() {
             let path = device_path(&volume)?;
             let pattern = data::write(path, fastrand::u64(..)).await?;
@@ -287,37 +335,41 @@ impl<'a> Walk<'a> {
         };
         self.done(started, Some(volume.id()), None, Some(detail));
 
-        let started = self.begin("detach volume");
-        detach(&mut volume).await?;
+        let started = self.begin_step("detach volume")?;
+        detach(&mut volume, &self.interrupts).await?;
         self.done(started, Some(volume.id()), state(&volume), None);
 
         let label = self.label("snap");
-        let started = self.begin(&format!("create snapshot {label}"));
+        let started = self.begin_step(&format!("create snapshot {label}"))?;
         let mut snapshot = volume.create_snapshot(&label, SNAPSHOT_DESCRIPTION).await?;
-        self.snapshot = Some(snapshot.clone());
-        progress::wait_till_ready(&mut snapshot).await?;
+        self.snapshots.push(snapshot.clone());
+        self.interrupts
+            .wait(progress::wait_till_ready(&mut snapshot))
+            .await?;
         let detail = format!("of volume {}", volume.id());
         self.done(started, Some(snapshot.id()), state(&snapshot), Some(detail));
 
         let label = self.label("snap-vol");
         let zone = provider.zone();
-        let started = self.begin(&format!("restore volume {label} in zone {zone}"));
+        let started = self.begin_step(&format!("restore volume {label} in zone {zone}"))?;
         let mut restored = volumes
             .create(&label, VOLUME_SIZE_GIB)
             .zone(zone)
             .snapshot(&snapshot)
             .await?;
         self.volumes.push(restored.clone());
-        progress::wait_till_ready(&mut restored).await?;
+        self.interrupts
+            .wait(progress::wait_till_ready(&mut restored))
+            .await?;
         let detail = format!("from snapshot {}", snapshot.id());
         self.done(started, Some(restored.id()), state(&restored), Some(detail));
 
-        let started = self.begin("verify data on the restored volume");
+        let started = self.begin_step("verify data on the restored volume")?;
         let detail = match self.written.clone() {
             Some(written) => {
-                attach(&mut restored, &instance).await?;
+                attach(&mut restored, &instance, &self.interrupts).await?;
                 let digest = data::read_digest(device_path(&restored)?).await?;
-                detach(&mut restored).await?;
+                detach(&mut restored, &self.interrupts).await?;
                 if digest != written.sha256 {
                     return Err(check_failed(format!(
                         "volume {} restored from snapshot {} has SHA-256 {digest} at the \
@@ -353,20 +405,24 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Attaches `volume` at [`DEVICE`] and waits until it is in use.
-async fn attach(volume: &mut Volume, instance: &Instance) -> Result<(), Failure> {
+/// Attaches `volume` at [`DEVICE`] and waits until it is in use or Ctrl-C is pressed.
+async fn attach(
+    volume: &mut Volume,
+    instance: &Instance,
+    interrupts: &Interrupts,
+) -> Result<(), Failure> {
     volume.attach(instance, DEVICE).await?;
     let failures = [VolumeState::Error, VolumeState::Deleted];
-    progress::wait_for(volume, &[VolumeState::InUse], &failures, None).await?;
-    Ok(())
+    let in_use = progress::wait_for(volume, &[VolumeState::InUse], &failures, None);
+    interrupts.wait(in_use).await
 }
 
-/// Detaches `volume` and waits until it is available.
-async fn detach(volume: &mut Volume) -> Result<(), Failure> {
+/// Detaches `volume` and waits until it is available or Ctrl-C is pressed.
+async fn detach(volume: &mut Volume, interrupts: &Interrupts) -> Result<(), Failure> {
     volume.detach(false).await?;
     let failures = [VolumeState::Error, VolumeState::Deleted];
-    progress::wait_for(volume, &[VolumeState::Available], &failures, None).await?;
-    Ok(())
+    let available = progress::wait_for(volume, &[VolumeState::Available], &failures, None);
+    interrupts.wait(available).await
 }
 
 /// Returns the path on this machine where an attached volume's bytes are.

@@ -59,7 +59,13 @@ impl Cloud {
 
     /// A command for the binary, bound to this cloud's data directory, with no config file.
     pub fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cloudbridge"));
+        Command::from_std(self.std_command())
+    }
+
+    /// Builds the command of [`Cloud::command`] as a `std::process::Command`, which can also be
+    /// spawned and signalled while it runs.
+    pub fn std_command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbridge"));
         for name in ISOLATED_VARIABLES {
             command.env_remove(name);
         }
