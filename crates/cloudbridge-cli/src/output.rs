@@ -262,9 +262,79 @@ pub fn shell_quote(value: &str) -> String {
     }
 }
 
+/// Builds the command that fetches the next page: `cloudbridge` with the arguments of this run
+/// (`args`, without the program name), any `--marker` removed and `--marker MARKER` appended,
+/// each quoted for a POSIX shell.
+pub fn next_page_command(args: &[String], marker: &str) -> String {
+    let mut words = vec!["cloudbridge".to_string()];
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--marker" {
+            // Skip the value too: clap takes the next argument as it is.
+            args.next();
+            continue;
+        }
+        if arg.starts_with("--marker=") {
+            continue;
+        }
+        words.push(shell_quote(arg));
+    }
+    words.push("--marker".to_string());
+    words.push(shell_quote(marker));
+    words.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|arg| arg.to_string()).collect()
+    }
+
+    #[test]
+    fn next_page_command_keeps_global_flags() {
+        let args = strings(&[
+            "volume", "list", "--zone", "local-b", "--label", "zb1", "--limit", "1",
+        ]);
+        assert_eq!(
+            next_page_command(&args, "6"),
+            "cloudbridge volume list --zone local-b --label zb1 --limit 1 --marker 6"
+        );
+    }
+
+    #[test]
+    fn next_page_command_replaces_old_marker() {
+        let args = strings(&[
+            "--marker",
+            "3",
+            "volume",
+            "list",
+            "--marker=4",
+            "--limit",
+            "1",
+        ]);
+        assert_eq!(
+            next_page_command(&args, "6"),
+            "cloudbridge volume list --limit 1 --marker 6"
+        );
+    }
+
+    #[test]
+    fn next_page_command_quotes_arguments() {
+        let args = strings(&[
+            "--data-dir",
+            "/tmp/my cloud",
+            "volume",
+            "list",
+            "--limit",
+            "1",
+        ]);
+        assert_eq!(
+            next_page_command(&args, "a b"),
+            "cloudbridge --data-dir '/tmp/my cloud' volume list --limit 1 --marker 'a b'"
+        );
+    }
 
     #[test]
     fn shell_quote_leaves_safe_markers_alone() {

@@ -102,8 +102,33 @@ fn table_page_prints_next_page_command() {
 
     let table = cloud.ok(&["volume", "list", "--limit", "2"]);
 
-    let expected = format!("cloudbridge volume list --limit 2 --marker {marker}");
+    // The command line also contains the test's own --data-dir, before `volume`.
+    let expected = format!(" volume list --limit 2 --marker {marker}\n");
     assert!(table.contains(&expected), "{table}");
     let last = cloud.ok(&["volume", "list", "--limit", "2", "--marker", marker]);
     assert!(!last.contains("--marker"), "{last}");
+}
+
+#[test]
+fn next_page_hint_keeps_zone_and_label() {
+    let cloud = Cloud::new();
+    for _ in 0..2 {
+        cloud.ok(&[
+            "--zone", "local-b", "volume", "create", "zb1", "--size", "1",
+        ]);
+    }
+    let listing = [
+        "volume", "list", "--zone", "local-b", "--label", "zb1", "--limit", "1",
+    ];
+    let page = cloud.json(&listing);
+    let marker = page["marker"].as_str().expect("a marker after page one");
+
+    let table = cloud.ok(&listing);
+
+    let expected = format!("volume list --zone local-b --label zb1 --limit 1 --marker {marker}\n");
+    assert!(table.contains(&expected), "{table}");
+    assert!(
+        table.contains("fetch the next page with: cloudbridge --data-dir "),
+        "{table}"
+    );
 }

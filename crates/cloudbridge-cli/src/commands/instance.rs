@@ -43,7 +43,6 @@ pub async fn run(
                 Instance::into_info,
                 |items| output::instance_table(items),
                 "instances",
-                "instance list",
             )
             .await
         }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::cli::{Cli, Command, GlobalArgs, ListArgs, ZoneCommand};
 use crate::exit::Failure;
-use crate::output::{self, Output, shell_quote};
+use crate::output::{self, Output};
 use crate::walkthrough;
 
 /// Runs the parsed command line.
@@ -71,8 +71,7 @@ async fn zones(provider: &Provider, output: Output) -> Result<(), Failure> {
 /// Lists every page (one JSON array) or, with `--limit`, one page (a JSON object with `items`
 /// and `marker`, and in a table the command for the next page).
 ///
-/// `noun` is the plural shown for an empty listing and `command` the command that lists, such
-/// as `volume list`.
+/// `noun` is the plural shown for an empty listing and in the next-page line.
 async fn list<R, I>(
     request: ListRequest<R>,
     args: ListArgs,
@@ -80,7 +79,6 @@ async fn list<R, I>(
     info: fn(R) -> I,
     table: fn(&[I]) -> Table,
     noun: &str,
-    command: &str,
 ) -> Result<(), Failure>
 where
     R: Listable,
@@ -112,13 +110,13 @@ where
     }
     print_table(output, &page.items, table, noun)?;
     if let Some(marker) = &page.marker {
-        let label = args.label.as_deref().map_or(String::new(), |label| {
-            format!(" --label {}", shell_quote(label))
-        });
+        let args: Vec<String> = std::env::args_os()
+            .skip(1)
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
         output.line(&format!(
-            "More {noun} follow; fetch the next page with: cloudbridge {command}{label} --limit \
-             {limit} --marker {}",
-            shell_quote(marker)
+            "More {noun} follow; fetch the next page with: {}",
+            output::next_page_command(&args, marker)
         ))?;
     }
     Ok(())

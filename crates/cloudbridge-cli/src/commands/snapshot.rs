@@ -38,7 +38,6 @@ pub async fn run(
                 Snapshot::into_info,
                 |items| output::snapshot_table(items),
                 "snapshots",
-                "snapshot list",
             )
             .await
         }

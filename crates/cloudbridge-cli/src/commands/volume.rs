@@ -44,7 +44,6 @@ pub async fn run(
                 Volume::into_info,
                 |items| output::volume_table(items),
                 "volumes",
-                "volume list",
             )
             .await
         }
