@@ -76,10 +76,38 @@ impl Output {
         }
         let mut table = new_table();
         for (field, value) in rows {
-            table.add_row(vec![field.to_string(), value]);
+            add_row(&mut table, vec![field.to_string(), value]);
         }
         self.table(&table)
     }
+}
+
+/// Adds a row with every control character of its cells escaped (`\n`, `\u{1b}`), so a label or
+/// description cannot break the table's layout or send escape sequences to the terminal.
+fn add_row(table: &mut Table, cells: Vec<String>) {
+    table.add_row(
+        cells
+            .iter()
+            .map(|cell| escape_controls(cell))
+            .collect::<Vec<_>>(),
+    );
+}
+
+/// Escapes the control characters of `text` as Rust does (`\n`, `\t`, `\u{1b}`) and keeps every
+/// other character, including non-ASCII letters.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped
 }
 
 /// A table in the plain style: columns separated by spaces, no borders.
@@ -114,15 +142,18 @@ pub fn volume_table<'a>(volumes: impl IntoIterator<Item = &'a VolumeInfo>) -> Ta
         let attached = volume.attachment.as_ref().map_or("-".to_string(), |a| {
             format!("{} {}", a.instance_id, a.device)
         });
-        table.add_row(vec![
-            volume.id.clone(),
-            or_dash(volume.label.as_deref()),
-            volume.size.to_string(),
-            volume.state.to_string(),
-            volume.zone.clone(),
-            attached,
-            time(volume.created_at),
-        ]);
+        add_row(
+            &mut table,
+            vec![
+                volume.id.clone(),
+                or_dash(volume.label.as_deref()),
+                volume.size.to_string(),
+                volume.state.to_string(),
+                volume.zone.clone(),
+                attached,
+                time(volume.created_at),
+            ],
+        );
     }
     table
 }
@@ -170,14 +201,17 @@ pub fn snapshot_table<'a>(snapshots: impl IntoIterator<Item = &'a SnapshotInfo>)
         "CREATED",
     ]);
     for snapshot in snapshots {
-        table.add_row(vec![
-            snapshot.id.clone(),
-            or_dash(snapshot.label.as_deref()),
-            snapshot.size.to_string(),
-            snapshot.state.to_string(),
-            or_dash(snapshot.volume_id.as_deref()),
-            time(snapshot.created_at),
-        ]);
+        add_row(
+            &mut table,
+            vec![
+                snapshot.id.clone(),
+                or_dash(snapshot.label.as_deref()),
+                snapshot.size.to_string(),
+                snapshot.state.to_string(),
+                or_dash(snapshot.volume_id.as_deref()),
+                time(snapshot.created_at),
+            ],
+        );
     }
     table
 }
@@ -208,14 +242,17 @@ pub fn instance_table<'a>(instances: impl IntoIterator<Item = &'a InstanceInfo>)
     let mut table = new_table();
     table.set_header(vec!["ID", "LABEL", "STATE", "ZONE", "TYPE", "CREATED"]);
     for instance in instances {
-        table.add_row(vec![
-            instance.id.clone(),
-            or_dash(instance.label.as_deref()),
-            instance.state.to_string(),
-            instance.zone.clone(),
-            or_dash(instance.instance_type.as_deref()),
-            time(instance.created_at),
-        ]);
+        add_row(
+            &mut table,
+            vec![
+                instance.id.clone(),
+                or_dash(instance.label.as_deref()),
+                instance.state.to_string(),
+                instance.zone.clone(),
+                or_dash(instance.instance_type.as_deref()),
+                time(instance.created_at),
+            ],
+        );
     }
     table
 }
@@ -240,11 +277,14 @@ pub fn zone_table(zones: &[Zone]) -> Table {
     let mut table = new_table();
     table.set_header(vec!["NAME", "REGION", "AVAILABLE"]);
     for zone in zones {
-        table.add_row(vec![
-            zone.name.clone(),
-            zone.region.clone(),
-            if zone.available { "yes" } else { "no" }.to_string(),
-        ]);
+        add_row(
+            &mut table,
+            vec![
+                zone.name.clone(),
+                zone.region.clone(),
+                if zone.available { "yes" } else { "no" }.to_string(),
+            ],
+        );
     }
     table
 }
@@ -290,6 +330,12 @@ mod tests {
 
     fn strings(args: &[&str]) -> Vec<String> {
         args.iter().map(|arg| arg.to_string()).collect()
+    }
+
+    #[test]
+    fn escape_controls_escapes_only_control_characters() {
+        assert_eq!(escape_controls("\u{1b}[31mRED\nX\t"), r"\u{1b}[31mRED\nX\t");
+        assert_eq!(escape_controls("café ünïcode"), "café ünïcode");
     }
 
     #[test]

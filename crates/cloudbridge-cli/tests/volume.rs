@@ -238,3 +238,26 @@ fn volume_create_from_snapshot() {
     assert_eq!(copy["size"], 3);
     assert_eq!(copy["state"], "available");
 }
+
+#[test]
+fn table_escapes_control_characters() {
+    let cloud = Cloud::new();
+    let description = "\u{1b}[31mRED\u{1b}[0m\nX";
+    let created = cloud.json(&[
+        "volume",
+        "create",
+        "painted",
+        "--size",
+        "1",
+        "--description",
+        description,
+    ]);
+    let volume_id = id(&created);
+
+    let table = cloud.ok(&["volume", "show", &volume_id]);
+    let shown = cloud.json(&["volume", "show", &volume_id]);
+
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+    assert!(table.contains(r"\u{1b}[31mRED\u{1b}[0m\nX"), "{table}");
+    assert_eq!(shown["description"], description);
+}
