@@ -144,7 +144,7 @@ impl fmt::Display for Failure {
 
 impl From<cloudbridge::Error> for Failure {
     fn from(error: cloudbridge::Error) -> Failure {
-        let hint = hint_for(error.kind());
+        let hint = hint_for(&error);
         Failure::new(code_of(error.kind()), error.to_string(), hint)
     }
 }
@@ -163,24 +163,31 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Returns what to do next for each kind, where the library's message does not already say it.
-fn hint_for(kind: ErrorKind) -> Option<String> {
-    let hint = match kind {
+/// Returns what to do next for an error, where the library's message does not already say it.
+///
+/// The library's own messages for invalid labels and parameters, zone mismatches, devices in
+/// use and configuration errors each name the value and what to change, so they get no hint.
+fn hint_for(error: &cloudbridge::Error) -> Option<String> {
+    let hint = match error.kind() {
         ErrorKind::NotFound => {
             "check the id with `cloudbridge volume list`, `snapshot list` or `instance list` \
              (listings show the zone chosen by --zone)"
         }
-        ErrorKind::InvalidLabel | ErrorKind::InvalidParameter | ErrorKind::ZoneMismatch => {
-            return None;
-        }
+        ErrorKind::InvalidLabel
+        | ErrorKind::InvalidParameter
+        | ErrorKind::ZoneMismatch
+        | ErrorKind::DeviceInUse
+        | ErrorKind::Configuration => return None,
         ErrorKind::InvalidState => {
             "check the state with `show`, or wait for the needed state with `cloudbridge wait`"
         }
-        ErrorKind::DeviceInUse => "choose another device name, or detach the volume using it",
         ErrorKind::QuotaExceeded => {
             "delete resources you no longer need or ask the provider for a higher quota"
         }
         ErrorKind::Throttled => "retry in a while",
+        // Without a provider error code the library found no credentials and its message
+        // already lists where to set them.
+        ErrorKind::Authentication if error.code().is_none() => return None,
         ErrorKind::Authentication => {
             "check the provider's credentials (for AWS: AWS_PROFILE, AWS_ACCESS_KEY_ID and \
              AWS_SECRET_ACCESS_KEY, or `aws configure`)"
@@ -190,10 +197,6 @@ fn hint_for(kind: ErrorKind) -> Option<String> {
         }
         ErrorKind::Unreachable => {
             "check the network and the endpoint (for AWS: AWS_ENDPOINT_URL and the region)"
-        }
-        ErrorKind::Configuration => {
-            "check --provider, --profile, the CB_* environment variables and the config file \
-             ($CB_CONFIG, else ~/.config/cloudbridge/config.toml)"
         }
         _ => "run again with --verbose for details",
     };
@@ -286,6 +289,35 @@ mod tests {
                 "help lacks {code}"
             );
         }
+    }
+
+    #[test]
+    fn instructive_library_messages_get_no_hint() {
+        let kinds = [
+            ErrorKind::InvalidLabel,
+            ErrorKind::InvalidParameter,
+            ErrorKind::ZoneMismatch,
+            ErrorKind::DeviceInUse,
+            ErrorKind::Configuration,
+            ErrorKind::Authentication,
+        ];
+        for kind in kinds {
+            let failure = Failure::from(cloudbridge::Error::new(kind, "message; do this"));
+            assert_eq!(failure.to_string(), "message; do this", "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn provider_authentication_error_gets_hint() {
+        let error = cloudbridge::Error::new(ErrorKind::Authentication, "EC2 failed: AuthFailure")
+            .with_code("AuthFailure");
+        let failure = Failure::from(error);
+        assert!(
+            failure
+                .to_string()
+                .contains("check the provider's credentials"),
+            "{failure}"
+        );
     }
 
     #[test]

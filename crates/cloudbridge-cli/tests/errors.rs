@@ -172,6 +172,23 @@ fn volume_attach_rejects_used_device() {
 }
 
 #[test]
+fn used_device_error_gives_one_hint() {
+    let cloud = Cloud::new();
+    let instance_id = cloud.instance("busy-host");
+    let first = cloud.volume("busy-one", 1);
+    let second = cloud.volume("busy-two", 1);
+    cloud.attach(&first, &instance_id, "/dev/sdh");
+
+    let line = cloud.fails(
+        &["volume", "attach", &second, &instance_id, "/dev/sdh"],
+        8,
+        "/dev/sdh",
+    );
+
+    assert_eq!(line.matches("choose another").count(), 1, "{line}");
+}
+
+#[test]
 fn volume_detach_rejects_available_volume() {
     let cloud = Cloud::new();
     let volume_id = cloud.volume("free-one", 1);
