@@ -11,6 +11,7 @@ mod output;
 mod progress;
 mod walkthrough;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -78,8 +79,10 @@ fn init_logging(verbose: u8) {
             EnvFilter::new(format!("cloudbridge={level},cloudbridge_cli={level}"))
         }
     };
+    // Colour codes only help a terminal; in a pipe or a file they are noise.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

@@ -111,3 +111,14 @@ fn closed_stdout_does_not_panic() {
     assert_eq!(stderr, "");
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn verbose_logs_in_pipe_have_no_colour() {
+    let cloud = Cloud::new();
+
+    let run = cloud.run(&["-vv", "volume", "list"]);
+
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.is_empty(), "-vv logged nothing");
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}
