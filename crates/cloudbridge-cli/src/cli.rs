@@ -112,11 +112,11 @@ pub struct ListArgs {
 
     /// Fetch one page of at most this many items (1 to 1000) instead of every page, so the
     /// output also includes the marker of the next page
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub limit: Option<u32>,
 
     /// Start after the page that returned this marker [default: the first page]
-    #[arg(long, value_name = "MARKER")]
+    #[arg(long, value_name = "MARKER", allow_hyphen_values = true)]
     pub marker: Option<String>,
 }
 
@@ -138,7 +138,7 @@ pub enum VolumeCommand {
         label: String,
 
         /// Size in GiB (1 to 16384); with --snapshot, at least the snapshot's size
-        #[arg(long, value_name = "GIB")]
+        #[arg(long, value_name = "GIB", allow_negative_numbers = true)]
         size: u64,
 
         /// Free-text description [default: none]
@@ -278,7 +278,7 @@ pub enum SnapshotCommand {
 
         /// Size of the new volume in GiB, at least the snapshot's size [default: the snapshot's
         /// size]
-        #[arg(long, value_name = "GIB")]
+        #[arg(long, value_name = "GIB", allow_negative_numbers = true)]
         size: Option<u64>,
 
         #[command(flatten)]
@@ -385,7 +385,7 @@ pub enum WaitCommand {
 pub struct TimeoutArg {
     /// Give up after this many seconds [default: the provider's wait timeout, 600 s unless
     /// the provider sets its own]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub timeout: Option<u64>,
 }
 

@@ -431,3 +431,47 @@ fn unknown_subcommand_is_one_line() {
     let cloud = Cloud::new();
     cloud.fails(&["volume", "lst"], USAGE, "lst");
 }
+
+#[test]
+fn negative_numbers_name_their_flag() {
+    let cloud = Cloud::new();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["volume", "create", "minus-one", "--size", "-1"],
+            "'--size <GIB>'",
+        ),
+        (
+            &["snapshot", "restore", "snap-1", "minus-two", "--size", "-2"],
+            "'--size <GIB>'",
+        ),
+        (&["volume", "list", "--limit", "-1"], "'--limit <N>'"),
+        (
+            &[
+                "wait",
+                "volume",
+                "vol-1",
+                "--state",
+                "available",
+                "--timeout",
+                "-1",
+            ],
+            "'--timeout <SECONDS>'",
+        ),
+    ];
+    for (args, flag) in cases {
+        let line = fails_without_change(&cloud, args, USAGE, flag);
+        assert!(line.contains("invalid value '-"), "{line}");
+    }
+}
+
+#[test]
+fn negative_marker_is_invalid_marker() {
+    let cloud = Cloud::new();
+    let line = fails_without_change(
+        &cloud,
+        &["volume", "list", "--limit", "1", "--marker", "-5"],
+        INVALID_PARAMETER,
+        "\"-5\"",
+    );
+    assert!(line.contains("marker"), "{line}");
+}
