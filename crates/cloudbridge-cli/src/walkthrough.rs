@@ -13,7 +13,9 @@ mod interrupt;
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
-use cloudbridge::{Instance, Provider, Snapshot, Volume, VolumeState};
+use cloudbridge::{
+    Config, ErrorKind, Instance, Provider, ProviderKind, Snapshot, Volume, VolumeState,
+};
 use serde::Serialize;
 
 use crate::exit::{self, Failure};
@@ -122,6 +124,25 @@ async fn clean_up_until_abandoned(
             Some(format!("delete its resources by hand: {}", walk.leftovers())),
         )),
     }
+}
+
+/// Checks, before anything is created, that the configuration has what every step needs: on
+/// AWS, the image for the instance of step 3.
+pub fn check_config(config: &Config) -> Result<(), Failure> {
+    let has_image = config
+        .aws
+        .image_id
+        .as_deref()
+        .is_some_and(|image| !image.trim().is_empty());
+    if config.provider == ProviderKind::Aws && !has_image {
+        return Err(Failure::new(
+            exit::code_of(ErrorKind::Configuration),
+            "the walkthrough on provider aws needs an image (AMI) for its instance, but none is \
+             configured; set CB_AWS_IMAGE_ID or `image_id` in the `aws` table of the config file",
+            None,
+        ));
+    }
+    Ok(())
 }
 
 /// One completed step, as printed and summarised.

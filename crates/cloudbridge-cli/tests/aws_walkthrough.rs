@@ -193,3 +193,22 @@ fn volume_tagged_by_aws_cli_is_found_by_label() {
     assert_eq!(found[0]["label"], "other-tool-vol");
     assert_eq!(found[0]["size"], 3);
 }
+
+#[test]
+fn aws_walkthrough_without_image_creates_nothing() {
+    let server = MotoServer::start();
+    let home = tempfile::tempdir().unwrap();
+
+    let output = command(&server, home.path())
+        .env_remove("CB_AWS_IMAGE_ID")
+        .arg("walkthrough")
+        .output()
+        .unwrap();
+    let volumes = json(command(&server, home.path()).args(["volume", "list"]));
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(14), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("CB_AWS_IMAGE_ID"), "{stderr}");
+    assert_eq!(volumes, serde_json::json!([]), "volumes created");
+}

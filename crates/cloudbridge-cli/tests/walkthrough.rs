@@ -99,3 +99,25 @@ fn walkthrough_failure_still_cleans_up() {
     assert!(stdout.contains("delete instance"), "{stdout}");
     assert_cloud_is_empty(&cloud);
 }
+
+#[test]
+fn aws_walkthrough_requires_image_id() {
+    let cloud = Cloud::new();
+
+    let run = cloud
+        .command()
+        .env_remove("CB_AWS_IMAGE_ID")
+        .args(["--provider", "aws", "walkthrough"])
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert_eq!(run.status.code(), Some(14), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("CB_AWS_IMAGE_ID"), "{stderr}");
+    assert!(
+        run.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}

@@ -23,7 +23,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         return completions(output, shell);
     }
 
-    let provider = connect(&cli.global).await?;
+    let config = load_config(&cli.global)?;
+    if matches!(cli.command, Command::Walkthrough) {
+        walkthrough::check_config(&config)?;
+    }
+    tracing::debug!(provider = %config.provider, "connecting");
+    let provider = config.connect().await?;
     match cli.command {
         Command::Volume(command) => volume::run(&provider, output, command).await,
         Command::Snapshot(command) => snapshot::run(&provider, output, command).await,
@@ -35,8 +40,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-/// Loads the configuration (profile, environment, file), applies the flags on top and connects.
-async fn connect(global: &GlobalArgs) -> Result<Provider, Failure> {
+/// Loads the configuration (profile, environment, file) and applies the flags on top.
+fn load_config(global: &GlobalArgs) -> Result<Config, Failure> {
     let mut config = Config::load(global.profile.as_deref())?;
     if let Some(provider) = global.provider {
         config.provider = provider;
@@ -50,8 +55,7 @@ async fn connect(global: &GlobalArgs) -> Result<Provider, Failure> {
     if let Some(dir) = &global.data_dir {
         config.local.data_dir = Some(dir.clone());
     }
-    tracing::debug!(provider = %config.provider, "connecting");
-    Ok(config.connect().await?)
+    Ok(config)
 }
 
 fn completions(output: Output, shell: clap_complete::Shell) -> Result<(), Failure> {
