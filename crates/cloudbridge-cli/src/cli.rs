@@ -123,8 +123,9 @@ pub struct ListArgs {
 /// `--wait`, shared by the commands that start a change.
 #[derive(Debug, Args)]
 pub struct WaitFlag {
-    /// Wait until the change is complete, showing a spinner on a terminal [default: return at
-    /// once, while the change is still in progress]
+    /// Wait until the change is complete, showing a spinner on a terminal [default: return once
+    /// the provider has accepted the change, usually while it is still in progress; the local
+    /// provider copies snapshot data before it returns]
     #[arg(long)]
     pub wait: bool,
 }

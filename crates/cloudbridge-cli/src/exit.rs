@@ -8,7 +8,9 @@ use cloudbridge::ErrorKind;
 
 /// The command succeeded.
 pub const SUCCESS: u8 = 0;
-/// A failure on this machine: reading or writing a file, or a data check of the walkthrough.
+/// A failure in the command itself: writing its output, starting its runtime, or the
+/// walkthrough's reads, writes and data check on the attached device. Errors in the local
+/// provider's data directory come from the library and exit with 15 instead.
 pub const LOCAL_FAILURE: u8 = 1;
 /// The command line is invalid: an unknown command or flag, a missing argument, a value of the
 /// wrong type (exit code 2 is also what clap and most Unix tools use for this).
@@ -41,7 +43,7 @@ pub fn code_of(kind: ErrorKind) -> u8 {
 pub const EXIT_CODES_HELP: &str = "\
 Exit status:
   0    success
-  1    failure on this machine (file I/O, walkthrough data check)
+  1    failure in the command itself (writing output, walkthrough data check)
   2    invalid command line (unknown flag, missing or malformed argument, unknown --state)
   3    not found: no resource with that id
   4    invalid label
@@ -54,8 +56,8 @@ Exit status:
   11   authentication failed or credentials missing
   12   timed out
   13   provider endpoint unreachable
-  14   configuration missing or invalid
-  15   other provider failure
+  14   configuration missing or invalid (environment variable, config file, profile)
+  15   other provider failure (including the local data directory)
   130  interrupted (Ctrl-C)";
 
 /// A failed command: its exit code and the one line printed on stderr.

@@ -10,7 +10,7 @@ use common::Cloud;
 #[test]
 fn completions_for_each_shell() {
     let cloud = Cloud::new();
-    for shell in ["bash", "zsh", "fish"] {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let script = cloud.ok(&["completions", shell]);
         assert!(script.contains("cloudbridge"), "{shell}: {script}");
         assert!(script.contains("walkthrough"), "{shell} completes commands");
@@ -121,4 +121,56 @@ fn verbose_logs_in_pipe_have_no_colour() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.is_empty(), "-vv logged nothing");
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}
+
+#[test]
+fn readme_lists_every_completion_shell() {
+    let readme = include_str!("../../../README.md");
+    assert!(
+        readme.contains("cloudbridge completions bash|zsh|fish|powershell|elvish"),
+        "the README's completions line lists other shells"
+    );
+}
+
+#[test]
+fn wait_help_does_not_promise_instant_return() {
+    let cloud = Cloud::new();
+
+    let help = cloud.ok(&["snapshot", "create", "--help"]);
+
+    assert!(!help.contains("return at once"), "{help}");
+    assert!(
+        help.contains("copies snapshot data before it returns"),
+        "{help}"
+    );
+}
+
+#[test]
+fn readme_names_every_json_field() {
+    let readme = include_str!("../../../README.md");
+    let cloud = Cloud::new();
+    let volume_id = cloud.volume("documented", 1);
+    let instance_id = cloud.instance("documented-host");
+    cloud.attach(&volume_id, &instance_id, "/dev/sdh");
+    let snapshot_id = cloud.snapshot(&volume_id, "documented-snap");
+
+    let volume = cloud.json(&["volume", "show", &volume_id]);
+    let records = [
+        volume.clone(),
+        volume["attachment"].clone(),
+        cloud.json(&["snapshot", "show", &snapshot_id]),
+        cloud.json(&["instance", "show", &instance_id]),
+        cloud.json(&["zone", "list"])[0].clone(),
+    ];
+
+    for record in records {
+        let fields = record.as_object().expect("a JSON object");
+        for field in fields.keys() {
+            let quoted = format!("`{field}`");
+            assert!(
+                readme.contains(&quoted),
+                "the README does not name {quoted}"
+            );
+        }
+    }
 }
