@@ -13,6 +13,27 @@ use cloudbridge::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// The resource of the wait in progress and its last known state, so that a Ctrl-C can
+/// name what goes on changing without this command.
+static WAITING_FOR: std::sync::Mutex<Option<(&'static str, String, String)>> =
+    std::sync::Mutex::new(None);
+
+/// Returns the failure for a Ctrl-C outside the walkthrough: one line naming the resource
+/// being waited for, if any.
+pub fn interrupted_failure() -> crate::exit::Failure {
+    let waiting = WAITING_FOR.lock().map(|slot| slot.clone()).unwrap_or(None);
+    let message = match waiting {
+        Some((kind, id, state)) => format!(
+            "interrupted while waiting: {kind} {id} was {state} and goes on changing without \
+             this command; check it with `cloudbridge {kind} show {id}`"
+        ),
+        None => "interrupted: a request may already have been sent; check the resources with \
+                 the list commands"
+            .to_string(),
+    };
+    crate::exit::Failure::new(crate::exit::INTERRUPTED, message, None)
+}
+
 /// How often the spinner's copy of the resource is refreshed to show its state.
 const DISPLAY_REFRESH: Duration = Duration::from_secs(1);
 
@@ -85,6 +106,13 @@ pub async fn wait_for<R: Waitable>(
     terminals: &[R::State],
     timeout: Option<Duration>,
 ) -> cloudbridge::Result<()> {
+    if let Ok(mut slot) = WAITING_FOR.lock() {
+        *slot = Some((
+            R::KIND,
+            resource.id().to_string(),
+            resource.state().to_string(),
+        ));
+    }
     if !std::io::stderr().is_terminal() {
         return resource.wait_for(targets, terminals, timeout).await;
     }

@@ -215,3 +215,52 @@ fn second_cleanup_interrupt_abandons_cleanup() {
     assert_eq!(instances.len(), 1, "{instances:?}");
     assert!(error.contains(&instances[0]), "{stderr}");
 }
+
+#[test]
+fn interrupt_during_wait_names_the_resource() {
+    let cloud = Cloud::new();
+    let mut child = cloud
+        .std_command()
+        .env("CB_LOCAL_TRANSITION_DELAY_MS", "20000")
+        .args(["volume", "create", "waited-on", "--size", "1", "--wait"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+
+    // The wait starts once the create has returned, which the volume listing shows.
+    let deadline = Instant::now() + RUN_LIMIT;
+    let volume_id = loop {
+        assert!(Instant::now() < deadline, "the volume never appeared");
+        let listed = cloud.json(&["volume", "list"]);
+        if let Some(id) = listed[0]["id"].as_str() {
+            break id.to_string();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+
+    let exit = loop {
+        if let Some(status) = child.try_wait().expect("the exit status") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the command did not exit after Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(exit.code(), Some(130), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("interrupted while waiting"), "{stderr}");
+    assert!(stderr.contains(&volume_id), "{stderr}");
+    assert!(stderr.contains("creating"), "{stderr}");
+}

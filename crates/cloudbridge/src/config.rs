@@ -268,11 +268,20 @@ impl Config {
             }
             #[cfg(feature = "aws")]
             ProviderKind::Aws => crate::aws::connect(self).await,
+            ProviderKind::Openstack | ProviderKind::Gcp | ProviderKind::Azure => Err(Error::new(
+                ErrorKind::Configuration,
+                format!(
+                    "provider {} is not implemented yet; the available providers are local and \
+                     aws",
+                    self.provider
+                ),
+            )),
+            #[allow(unreachable_patterns)]
             kind => Err(Error::new(
                 ErrorKind::Configuration,
                 format!(
                     "provider {kind} is not built into this binary; rebuild with the cargo \
-                     feature {kind:?} (for example `cargo build --features {kind}`)",
+                     feature {kind} (for example `cargo build -p cloudbridge-cli --features {kind}`)",
                     kind = kind.as_str()
                 ),
             )),

@@ -689,3 +689,21 @@ async fn throttle_rate_out_of_range_is_configuration_error() {
         );
     }
 }
+
+#[tokio::test]
+async fn delay_beyond_one_day_is_configuration_error() {
+    let mut config = cloudbridge::Config::default();
+    config.local.data_dir = Some(tempfile::tempdir().unwrap().path().to_path_buf());
+    config.local.transition_delay_ms = Some(i64::MAX as u64);
+    let error = LocalOptions::from_config(&config).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert!(
+        error.message().contains("CB_LOCAL_TRANSITION_DELAY_MS"),
+        "{error}"
+    );
+
+    let mut options = LocalOptions::new(tempfile::tempdir().unwrap().path());
+    options.visibility_lag = Duration::from_secs(u64::MAX);
+    let error = LocalBackend::open(options).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidParameter, "{error}");
+}

@@ -29,14 +29,25 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
     tracing::debug!(provider = %config.provider, "connecting");
     let provider = config.connect().await?;
-    match cli.command {
-        Command::Volume(command) => volume::run(&provider, output, command).await,
-        Command::Snapshot(command) => snapshot::run(&provider, output, command).await,
-        Command::Instance(command) => instance::run(&provider, output, command).await,
-        Command::Zone(ZoneCommand::List) => zones(&provider, output).await,
-        Command::Wait(command) => wait::run(&provider, output, command).await,
-        Command::Walkthrough => walkthrough::run(&provider, output).await,
-        Command::Completions { .. } => unreachable!("handled before connecting"),
+    let is_walkthrough = matches!(cli.command, Command::Walkthrough);
+    let command = async {
+        match cli.command {
+            Command::Volume(command) => volume::run(&provider, output, command).await,
+            Command::Snapshot(command) => snapshot::run(&provider, output, command).await,
+            Command::Instance(command) => instance::run(&provider, output, command).await,
+            Command::Zone(ZoneCommand::List) => zones(&provider, output).await,
+            Command::Wait(command) => wait::run(&provider, output, command).await,
+            Command::Walkthrough => walkthrough::run(&provider, output).await,
+            Command::Completions { .. } => unreachable!("handled before connecting"),
+        }
+    };
+    if is_walkthrough {
+        // The walkthrough handles Ctrl-C itself, so it can clean up.
+        return command.await;
+    }
+    tokio::select! {
+        result = command => result,
+        _ = tokio::signal::ctrl_c() => Err(crate::progress::interrupted_failure()),
     }
 }
 

@@ -122,7 +122,10 @@ where
 
     for _ in 0..MAX_SERVER_PAGES {
         let needed = limit - items.len();
-        let max_results = (cursor.skip + needed).clamp(MIN_MAX_RESULTS, MAX_MAX_RESULTS);
+        let max_results = cursor
+            .skip
+            .saturating_add(needed)
+            .clamp(MIN_MAX_RESULTS, MAX_MAX_RESULTS);
         let page = fetch(cursor.token.clone(), max_results as i32).await?;
         let next_token = page.next_token.filter(|token| !token.is_empty());
 
@@ -173,6 +176,36 @@ mod tests {
     use std::cell::RefCell;
 
     use super::*;
+
+    #[tokio::test]
+    async fn huge_skip_in_edited_marker_does_not_panic() {
+        let query = ListQuery {
+            label: None,
+            limit: 1,
+            marker: None,
+        };
+        let mut cursor = Cursor::start("volume", &query);
+        cursor.skip = usize::MAX;
+        let query = ListQuery {
+            marker: Some(cursor.encode()),
+            ..query
+        };
+        let page = list_page(
+            "volume",
+            &query,
+            |item: &String| item.as_str(),
+            |_token, _max_results| async {
+                Ok(ServerPage {
+                    items: vec!["vol-1".to_string()],
+                    next_token: None,
+                })
+            },
+        )
+        .await
+        .unwrap();
+        assert!(page.items.is_empty());
+        assert_eq!(page.marker, None);
+    }
     use crate::error::ErrorKind;
 
     /// A fake server over `0..total`: pages of `page_size` (`None` ignores MaxResults and

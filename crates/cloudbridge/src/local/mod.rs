@@ -43,6 +43,8 @@ use crate::model::{
 pub const REGION: &str = "local";
 /// The local provider's default zone.
 pub const DEFAULT_ZONE: &str = "local-a";
+/// Longest transition delay, visibility lag and copy pause the local provider accepts.
+pub const MAX_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Settings of a local cloud.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,8 +111,27 @@ impl LocalOptions {
         if let Some(zone) = &config.zone {
             options.zone = zone.clone();
         }
-        options.transition_delay = Duration::from_millis(settings.transition_delay_ms.unwrap_or(0));
-        options.visibility_lag = Duration::from_millis(settings.visibility_lag_ms.unwrap_or(0));
+        let delay_ms = |value: Option<u64>, name: &str| -> Result<Duration> {
+            let ms = value.unwrap_or(0);
+            if ms > MAX_DELAY.as_millis() as u64 {
+                return Err(Error::new(
+                    ErrorKind::Configuration,
+                    format!(
+                        "invalid {name} {ms}: expected 0 to {} milliseconds (one day)",
+                        MAX_DELAY.as_millis()
+                    ),
+                ));
+            }
+            Ok(Duration::from_millis(ms))
+        };
+        options.transition_delay = delay_ms(
+            settings.transition_delay_ms,
+            "CB_LOCAL_TRANSITION_DELAY_MS (local.transition_delay_ms)",
+        )?;
+        options.visibility_lag = delay_ms(
+            settings.visibility_lag_ms,
+            "CB_LOCAL_VISIBILITY_LAG_MS (local.visibility_lag_ms)",
+        )?;
         options.throttle_rate = settings.throttle_rate.unwrap_or(0.0);
         if !(0.0..=1.0).contains(&options.throttle_rate) {
             return Err(Error::new(
@@ -122,8 +143,10 @@ impl LocalOptions {
                 ),
             ));
         }
-        options.copy_pause_per_mib =
-            Duration::from_millis(settings.copy_pause_per_mib_ms.unwrap_or(0));
+        options.copy_pause_per_mib = delay_ms(
+            settings.copy_pause_per_mib_ms,
+            "CB_LOCAL_COPY_PAUSE_MS (local.copy_pause_per_mib_ms)",
+        )?;
         options.faults = settings
             .faults
             .iter()
@@ -135,6 +158,19 @@ impl LocalOptions {
 
     fn check(&self) -> Result<()> {
         crate::rules::check_zone(&self.zone, ZONES.iter().copied())?;
+        for (name, value) in [
+            ("transition delay", self.transition_delay),
+            ("visibility lag", self.visibility_lag),
+            ("copy pause per MiB", self.copy_pause_per_mib),
+        ] {
+            if value > MAX_DELAY {
+                return Err(Error::invalid_parameter(
+                    name,
+                    format!("{value:?}"),
+                    "the local provider accepts at most one day",
+                ));
+            }
+        }
         if !(0.0..=1.0).contains(&self.throttle_rate) {
             return Err(Error::invalid_parameter(
                 "throttle rate",

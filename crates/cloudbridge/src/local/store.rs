@@ -384,8 +384,8 @@ impl Store {
                     zone,
                     source,
                     now,
-                    now + millis(self.settings.visibility_lag),
-                    now + millis(self.settings.transition_delay),
+                    now.saturating_add(millis(self.settings.visibility_lag)),
+                    now.saturating_add(millis(self.settings.transition_delay)),
                     fails,
                 ],
             )
@@ -481,7 +481,7 @@ impl Store {
                  device = ?4, slot = ?5, attached_at = ?6 WHERE id = ?1",
                 params![
                     volume.id,
-                    now + millis(self.settings.transition_delay),
+                    now.saturating_add(millis(self.settings.transition_delay)),
                     instance.id,
                     request.device.as_str(),
                     slot,
@@ -544,7 +544,10 @@ impl Store {
         }
         tx.execute(
             "UPDATE volumes SET status = 'detaching', ready_at = ?2 WHERE id = ?1",
-            params![volume.id, now + millis(self.settings.transition_delay)],
+            params![
+                volume.id,
+                now.saturating_add(millis(self.settings.transition_delay))
+            ],
         )
         .map_err(db_error)?;
         Ok(())
@@ -558,7 +561,10 @@ impl Store {
             rules::check_volume_delete(&volume)?;
             tx.execute(
                 "UPDATE volumes SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
-                params![id, now + millis(self.settings.transition_delay)],
+                params![
+                    id,
+                    now.saturating_add(millis(self.settings.transition_delay))
+                ],
             )
             .map_err(db_error)?;
             Ok(())
@@ -618,8 +624,8 @@ impl Store {
                     volume.size,
                     volume.id,
                     now,
-                    now + millis(self.settings.visibility_lag),
-                    now + millis(self.settings.transition_delay),
+                    now.saturating_add(millis(self.settings.visibility_lag)),
+                    now.saturating_add(millis(self.settings.transition_delay)),
                     fails,
                 ],
             )
@@ -670,7 +676,10 @@ impl Store {
             rules::check_snapshot_delete(&snapshot)?;
             tx.execute(
                 "UPDATE snapshots SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
-                params![id, now + millis(self.settings.transition_delay)],
+                params![
+                    id,
+                    now.saturating_add(millis(self.settings.transition_delay))
+                ],
             )
             .map_err(db_error)?;
             Ok(())
@@ -728,8 +737,8 @@ impl Store {
                     request.image_id.as_deref().unwrap_or("local-linux"),
                     request.instance_type.as_deref().unwrap_or("local.small"),
                     now,
-                    now + millis(self.settings.visibility_lag),
-                    now + millis(self.settings.transition_delay),
+                    now.saturating_add(millis(self.settings.visibility_lag)),
+                    now.saturating_add(millis(self.settings.transition_delay)),
                     fails,
                 ],
             )
@@ -762,7 +771,10 @@ impl Store {
             }
             tx.execute(
                 "UPDATE instances SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
-                params![id, now + millis(self.settings.transition_delay)],
+                params![
+                    id,
+                    now.saturating_add(millis(self.settings.transition_delay))
+                ],
             )
             .map_err(db_error)?;
             Ok(())
@@ -986,7 +998,7 @@ fn now_ms() -> i64 {
 }
 
 fn millis(duration: Duration) -> i64 {
-    duration.as_millis() as i64
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 fn time_from_ms(ms: i64) -> DateTime<Utc> {
