@@ -411,6 +411,19 @@ async fn child_process() {
             let _ = volume.create_snapshot("interrupted", None).await;
             println!("RESULT finished");
         }
+        "create" => {
+            // Each round opens the data directory anew, as each CLI command does.
+            for _ in 0..10 {
+                let provider = match Provider::local(&dir) {
+                    Ok(provider) => provider,
+                    Err(error) => return println!("RESULT failed {error}"),
+                };
+                if let Err(error) = provider.storage().volumes().create("opener", 1).await {
+                    return println!("RESULT failed {error}");
+                }
+            }
+            println!("RESULT created");
+        }
         other => panic!("unknown child role {other}"),
     }
 }
@@ -706,4 +719,36 @@ async fn delay_beyond_one_day_is_configuration_error() {
     options.visibility_lag = Duration::from_secs(u64::MAX);
     let error = LocalBackend::open(options).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidParameter, "{error}");
+}
+
+#[tokio::test]
+async fn processes_opening_new_data_dir_together_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..6)
+        .map(|_| child("create", dir.path(), &[]).spawn().unwrap())
+        .collect();
+    let mut outcomes = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let line = text
+            .lines()
+            .find_map(|l| l.find("RESULT").map(|at| l[at..].to_string()))
+            .unwrap_or_else(|| "RESULT none".to_string());
+        outcomes.push(line);
+    }
+    assert!(
+        outcomes.iter().all(|o| o == "RESULT created"),
+        "{outcomes:?}"
+    );
+    let provider = Provider::local(dir.path()).unwrap();
+    let listed = provider
+        .storage()
+        .volumes()
+        .list()
+        .limit(100)
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(listed.len(), 60, "every process created its volumes once");
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! DATA_DIR/cloudbridge.db          metadata (SQLite, WAL)
+//! DATA_DIR/open.lock               held while a process opens the directory
 //! DATA_DIR/volumes/vol-….img       one sparse file per volume, of its nominal size
 //! DATA_DIR/snapshots/snap-….img    one file per snapshot
 //! DATA_DIR/instances/i-…/sdh       a symlink to the attached volume's file, per device
@@ -74,6 +75,18 @@ impl DataDir {
 
     fn lock(&self, id: &str) -> PathBuf {
         self.root.join("tmp").join(format!("{id}.lock"))
+    }
+
+    /// Takes the lock that serialises opening the data directory between processes, waiting
+    /// for it if another process holds it. The lock is released when the file is dropped.
+    pub fn lock_opening(&self) -> io::Result<File> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root.join("open.lock"))?;
+        rustix::fs::flock(&file, FlockOperation::LockExclusive)?;
+        Ok(file)
     }
 
     /// Takes the lock that marks `id`'s data as being written by this process. The kernel

@@ -161,6 +161,12 @@ impl Store {
     pub fn open(root: &Path, settings: StoreSettings) -> Result<Store> {
         let data = DataDir::create(root)
             .map_err(|error| io_error("create data directory", root, error))?;
+        // SQLite answers "database is locked" at once, without waiting for the busy timeout,
+        // when two processes switch a new database to WAL or create its tables at the same
+        // time, so opening is serialised between processes with a file lock.
+        let _opening = data
+            .lock_opening()
+            .map_err(|error| io_error("lock", &data.database(), error))?;
         let connection = Connection::open(data.database()).map_err(db_error)?;
         connection
             .busy_timeout(Duration::from_secs(30))
