@@ -111,7 +111,8 @@ pub struct LocalSettings {
     pub transition_delay_ms: Option<u64>,
     /// How long a new resource stays invisible, in milliseconds (`CB_LOCAL_VISIBILITY_LAG_MS`).
     pub visibility_lag_ms: Option<u64>,
-    /// Share of calls rejected as throttled, 0.0 to 1.0 (`CB_LOCAL_THROTTLE_RATE`).
+    /// Share of calls that change something rejected as throttled, 0.0 to 1.0
+    /// (`CB_LOCAL_THROTTLE_RATE`).
     pub throttle_rate: Option<f64>,
     /// Pause per MiB copied into a snapshot or restored volume, in milliseconds
     /// (`CB_LOCAL_COPY_PAUSE_MS`).

@@ -32,7 +32,8 @@ fn label_problem(label: &str) -> Option<String> {
     let length = label.chars().count();
     if length < MIN_LABEL_LEN {
         return Some(format!(
-            "it has {length} characters, fewer than {MIN_LABEL_LEN}"
+            "it has {length} character{}, fewer than {MIN_LABEL_LEN}",
+            if length == 1 { "" } else { "s" }
         ));
     }
     if length > MAX_LABEL_LEN {

@@ -57,7 +57,8 @@ pub struct LocalOptions {
     pub transition_delay: Duration,
     /// How long a new resource stays invisible to reads, as on an eventually consistent API.
     pub visibility_lag: Duration,
-    /// Share of calls, 0.0 to 1.0, rejected as throttled before they change anything.
+    /// Share of calls that change something (creates, attaches, detaches, deletes), 0.0 to
+    /// 1.0, rejected as throttled before they change anything. Reads are never throttled.
     pub throttle_rate: f64,
     /// Injected failures.
     pub faults: Vec<Fault>,
