@@ -382,10 +382,28 @@ pub async fn invalid_parameters_are_rejected(provider: &Provider) {
             .await,
         ErrorKind::NotFound,
     );
+    let long = "d".repeat(crate::rules::MAX_DESCRIPTION_LEN + 1);
+    let message = expect_kind(
+        volumes.create(&label, 1).description(long).await,
+        ErrorKind::InvalidParameter,
+    );
+    assert!(
+        message.contains("at most 255"),
+        "the message gives the limit: {message}"
+    );
     assert!(
         volumes.find(&label).await.expect("find").is_empty(),
         "no volume was made"
     );
+
+    let instances = provider.compute().instances();
+    let before = instances.list().all().await.expect("list instances").len();
+    let result = instances.create(&label).instance_type("").await;
+    expect_kind(result, ErrorKind::InvalidParameter);
+    let result = instances.create(&label).image("x y").await;
+    expect_kind(result, ErrorKind::InvalidParameter);
+    let after = instances.list().all().await.expect("list instances").len();
+    assert_eq!(before, after, "no instance was made");
 }
 
 /// Attaches, checks the attachment, detaches, and checks the states on the way.

@@ -319,6 +319,20 @@ impl Provider {
         request: crate::model::InstanceCreate,
     ) -> Result<InstanceInfo> {
         validate_label(&request.label)?;
+        for (name, value) in [
+            ("image id", &request.image_id),
+            ("instance type", &request.instance_type),
+        ] {
+            if let Some(value) = value
+                && (value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control()))
+            {
+                return Err(Error::invalid_parameter(
+                    name,
+                    value,
+                    "it must be non-empty, without spaces or control characters",
+                ));
+            }
+        }
         let zone = self.resolve_zone(request.zone.as_deref()).await?;
         let request = crate::model::InstanceCreate {
             zone: Some(zone),
