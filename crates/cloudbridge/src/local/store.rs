@@ -30,6 +30,9 @@ use crate::model::{
 use crate::rules;
 use crate::state::{SnapshotState, VolumeState};
 
+/// The error code of a failed write to a read-only data directory.
+const READ_ONLY_CODE: &str = "ReadOnlyDataDirectory";
+
 /// Zones of the local region.
 pub(crate) const ZONES: &[&str] = &["local-a", "local-b", "local-c"];
 
@@ -166,17 +169,9 @@ impl Store {
         // time, so opening is serialised between processes with a file lock.
         let _opening = data
             .lock_opening()
-            .map_err(|error| io_error("lock", &data.database(), error))?;
-        let connection = Connection::open(data.database()).map_err(db_error)?;
-        connection
-            .busy_timeout(Duration::from_secs(30))
-            .map_err(db_error)?;
-        connection
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )
-            .map_err(db_error)?;
-        connection.execute_batch(SCHEMA).map_err(db_error)?;
+            .map_err(|error| io_error("lock the data directory", data.root(), error))?;
+        let connection = open_connection(&data.database())
+            .map_err(|error| name_read_only(error, data.root()))?;
         let store = Store {
             connection: Mutex::new(connection),
             data,
@@ -192,6 +187,11 @@ impl Store {
 
     /// Runs `work` in one immediate transaction, after settling due transitions.
     fn write<T>(&self, work: impl FnOnce(&Transaction<'_>, i64) -> Result<T>) -> Result<T> {
+        self.write_unnamed(work)
+            .map_err(|error| name_read_only(error, self.data.root()))
+    }
+
+    fn write_unnamed<T>(&self, work: impl FnOnce(&Transaction<'_>, i64) -> Result<T>) -> Result<T> {
         let mut connection = self
             .connection
             .lock()
@@ -1011,15 +1011,44 @@ fn time_from_ms(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
+/// Opens the metadata database in WAL mode and creates its tables if needed.
+fn open_connection(path: &Path) -> Result<Connection> {
+    let connection = Connection::open(path).map_err(db_error)?;
+    connection
+        .busy_timeout(Duration::from_secs(30))
+        .map_err(db_error)?;
+    connection
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(db_error)?;
+    connection.execute_batch(SCHEMA).map_err(db_error)?;
+    Ok(connection)
+}
+
+/// Replaces the bare read-only error of [`db_error`] with one that names the directory.
+fn name_read_only(error: Error, root: &Path) -> Error {
+    if error.code() != Some(READ_ONLY_CODE) {
+        return error;
+    }
+    Error::new(
+        ErrorKind::Provider,
+        format!(
+            "the local data directory {} is read-only: the local provider writes to its \
+             database on every call; give this user write access to it or choose another one \
+             with CB_DATA_DIR",
+            root.display()
+        ),
+    )
+    .with_code(READ_ONLY_CODE)
+}
+
 fn db_error(error: rusqlite::Error) -> Error {
     if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
-        return Error::new(
-            ErrorKind::Provider,
-            "the local data directory is read-only: the local provider writes to its \
-             database on every call; give this user write access to the data directory or \
-             choose another one with CB_DATA_DIR",
-        )
-        .with_source(error);
+        // `Store::write` replaces the message with one that names the directory.
+        return Error::new(ErrorKind::Provider, "the local data directory is read-only")
+            .with_code(READ_ONLY_CODE)
+            .with_source(error);
     }
     let busy = matches!(
         error.sqlite_error_code(),
