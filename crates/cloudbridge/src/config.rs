@@ -197,9 +197,13 @@ impl Config {
     /// Parses one profile out of a config file's text; `origin` names the file in errors.
     pub fn from_toml(text: &str, profile: Option<&str>, origin: &str) -> Result<Config> {
         let mut profiles: BTreeMap<String, Config> = toml::from_str(text).map_err(|error| {
+            let line = error
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            let place = line.map_or(String::new(), |line| format!(", line {line}"));
             Error::new(
                 ErrorKind::Configuration,
-                format!("invalid config file {origin}: {}", error.message()),
+                format!("invalid config file {origin}{place}: {}", error.message()),
             )
         })?;
         let name = profile.unwrap_or(DEFAULT_PROFILE);
@@ -361,6 +365,14 @@ region = "us-east-1"
         let error = Config::from_toml("[default]\nprovder = \"aws\"\n", None, "test").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Configuration);
         assert!(error.message().contains("provder"), "{error}");
+    }
+
+    #[test]
+    fn type_error_names_the_line() {
+        let text = "[default]\nprovider = \"local\"\n\n[default.local]\ntransition_delay_ms = -5\n";
+        let error = Config::from_toml(text, None, "test").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Configuration);
+        assert!(error.message().contains("line 5"), "{error}");
     }
 
     #[test]

@@ -102,7 +102,12 @@ impl Error {
 
     /// Creates a not-found error for a resource type (`volume`, `snapshot`, ...) and id.
     pub fn not_found(resource: &str, id: &str) -> Self {
-        Error::new(ErrorKind::NotFound, format!("{resource} {id} not found"))
+        let message = if id.is_empty() {
+            format!("{resource} id is empty: pass the id of an existing {resource}")
+        } else {
+            format!("{resource} {id} not found")
+        };
+        Error::new(ErrorKind::NotFound, message)
     }
 
     /// Creates an invalid-parameter error naming the parameter, its value and what is allowed.
@@ -193,6 +198,13 @@ mod tests {
             .with_code("InternalError")
             .with_request_id("r-1");
         assert_eq!(error.to_string(), "boom (InternalError, request id r-1)");
+    }
+
+    #[test]
+    fn not_found_with_empty_id_says_so() {
+        let error = Error::not_found("volume", "");
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+        assert!(error.message().contains("volume id is empty"), "{error}");
     }
 
     #[test]
