@@ -521,6 +521,17 @@ impl Store {
         })
     }
 
+    /// Moves a row to `deleting`; the settle step removes it once the transition delay ends.
+    fn start_delete(&self, tx: &Transaction<'_>, table: &Table, id: &str, now: i64) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
+            table.name
+        );
+        let ready_at = now.saturating_add(millis(self.settings.transition_delay));
+        tx.execute(&sql, params![id, ready_at]).map_err(db_error)?;
+        Ok(())
+    }
+
     /// Returns the volume and device name that keep `device` from being used on an instance.
     fn device_holder(
         &self,
@@ -565,14 +576,7 @@ impl Store {
         self.write(|tx, now| {
             let volume = self.require_volume(tx, id, now)?;
             rules::check_volume_delete(&volume)?;
-            tx.execute(
-                "UPDATE volumes SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
-                params![
-                    id,
-                    now.saturating_add(millis(self.settings.transition_delay))
-                ],
-            )
-            .map_err(db_error)?;
+            self.start_delete(tx, &VOLUMES, id, now)?;
             Ok(())
         })?;
         let path = self.data.volume(id);
@@ -680,14 +684,7 @@ impl Store {
         self.write(|tx, now| {
             let snapshot = self.require_snapshot(tx, id, now)?;
             rules::check_snapshot_delete(&snapshot)?;
-            tx.execute(
-                "UPDATE snapshots SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
-                params![
-                    id,
-                    now.saturating_add(millis(self.settings.transition_delay))
-                ],
-            )
-            .map_err(db_error)?;
+            self.start_delete(tx, &SNAPSHOTS, id, now)?;
             Ok(())
         })?;
         let path = self.data.snapshot(id);
@@ -775,14 +772,7 @@ impl Store {
             for volume in &attached {
                 self.start_detach(tx, volume, now)?;
             }
-            tx.execute(
-                "UPDATE instances SET status = 'deleting', ready_at = ?2 WHERE id = ?1",
-                params![
-                    id,
-                    now.saturating_add(millis(self.settings.transition_delay))
-                ],
-            )
-            .map_err(db_error)?;
+            self.start_delete(tx, &INSTANCES, id, now)?;
             Ok(())
         })?;
         let dir = self.data.instance_dir(id);
