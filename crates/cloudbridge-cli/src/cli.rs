@@ -124,7 +124,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct WaitFlag {
     /// Wait until the change is complete, showing a spinner on a terminal [default: return once
-    /// the provider has accepted the change, usually while it is still in progress; the local
+    /// the provider has accepted the change, usually while it is still in progress. The local
     /// provider copies snapshot data before it returns]
     #[arg(long)]
     pub wait: bool,

@@ -63,7 +63,7 @@ fn parse_failure(error: &clap::Error) -> ExitCode {
 }
 
 /// Sends tracing logs to stderr: none by default, `info` with -v, `debug` with -vv, `trace`
-/// with -vvv for the cloudbridge crates; `RUST_LOG`, when set, replaces the filter.
+/// with -vvv for the cloudbridge crates. `RUST_LOG`, when set, replaces the filter.
 fn init_logging(verbose: u8) {
     use tracing_subscriber::EnvFilter;
 

@@ -2,7 +2,7 @@
 //!
 //! The wait itself is the library's `wait_for`, so backoff, terminal states and the grace
 //! window after a create behave as in any library program. While it runs, a second task
-//! refreshes a copy of the resource once a second only to show its current state; that task
+//! refreshes a copy of the resource once a second only to show its current state. That task
 //! exists only when stderr is a terminal.
 
 use std::io::IsTerminal;

@@ -84,7 +84,8 @@ fn volume_list_json_and_table() {
 
     let table = cloud.ok(&["volume", "list"]);
     assert!(table.contains("LABEL"), "{table}");
-    assert!(table.contains(&first) && table.contains(&second), "{table}");
+    assert!(table.contains(&first), "{table}");
+    assert!(table.contains(&second), "{table}");
     assert!(table.contains("list-one"), "{table}");
 }
 

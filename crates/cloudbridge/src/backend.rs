@@ -3,7 +3,7 @@
 //! The public API ([`crate::Provider`] and its services and resources) checks labels, sizes,
 //! device names, limits and markers once, retries throttled calls and does all waiting, so a
 //! backend only translates already-checked requests into its cloud's calls and maps the
-//! answers back. A backend must still enforce the cloud's rules that need its state (zones,
+//! responses back. A backend must still enforce the cloud's rules that need its state (zones,
 //! attach rules, snapshot sizes) when its cloud does not.
 
 use std::time::Duration;
@@ -21,7 +21,7 @@ use crate::model::{
 pub struct Timing {
     /// First pause between two refreshes of a wait.
     pub poll_initial: Duration,
-    /// Longest pause between two refreshes of a wait.
+    /// Maximum pause between two refreshes of a wait.
     pub poll_max: Duration,
     /// Default timeout of a wait.
     pub wait_timeout: Duration,
@@ -48,9 +48,9 @@ impl Default for Timing {
 
 /// One cloud's implementation of block storage and the compute calls attaching needs.
 ///
-/// Ids handed in may be anything a user typed: a backend returns `Ok(None)` from `get_*`, and a
-/// not-found error elsewhere, for an id it did not generate, and never uses such an id in a file
-/// path or a URL without checking it.
+/// Ids handed in may be anything a user typed. For an id it did not generate, a backend returns
+/// `Ok(None)` from `get_*` and a not-found error elsewhere. It never uses such an id in a file
+/// path or a URL without checking it first.
 #[async_trait]
 pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
     /// Short provider name: `local`, `aws`, `openstack`, `gcp` or `azure`.
@@ -63,7 +63,7 @@ pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
     fn timing(&self) -> Timing {
         Timing::default()
     }
-    /// Tells whether the provider holds volume data on this machine, so that attachments
+    /// Tells whether the provider keeps volume data on this machine, so that attachments
     /// report a path and data can be checked end to end.
     fn holds_data(&self) -> bool {
         false

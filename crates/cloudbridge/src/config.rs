@@ -143,7 +143,7 @@ pub struct AwsSettings {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Which provider to use (`CB_PROVIDER`).
+    /// Provider to connect to (`CB_PROVIDER`).
     #[serde(default)]
     pub provider: ProviderKind,
     /// Region (`CB_REGION`); each provider has its own default.
@@ -235,8 +235,10 @@ impl Config {
                 )
             })?;
         }
+
         set_from_env(&mut self.region, "CB_REGION");
         set_from_env(&mut self.zone, "CB_ZONE");
+
         if let Some(dir) = env("CB_DATA_DIR") {
             self.local.data_dir = Some(PathBuf::from(dir));
         }
@@ -255,9 +257,11 @@ impl Config {
         if let Some(faults) = env("CB_LOCAL_FAULTS") {
             self.local.faults = faults.split(',').map(|f| f.trim().to_string()).collect();
         }
+
         set_from_env(&mut self.aws.image_id, "CB_AWS_IMAGE_ID");
         set_from_env(&mut self.aws.instance_type, "CB_AWS_INSTANCE_TYPE");
         set_from_env(&mut self.aws.volume_type, "CB_AWS_VOLUME_TYPE");
+
         Ok(())
     }
 

@@ -219,7 +219,7 @@ pub async fn missing_ids_return_none(provider: &Provider) {
     }
 }
 
-/// Lists five volumes two at a time and checks that the pages hold each exactly once.
+/// Lists five volumes two at a time and checks that the pages contain each exactly once.
 pub async fn paging_neither_repeats_nor_skips(provider: &Provider) {
     let volumes = provider.storage().volumes();
     let label = unique_label("page");
@@ -539,7 +539,7 @@ pub async fn attach_rules(provider: &Provider) {
     delete_instance(instance).await;
 }
 
-/// Snapshots a volume (attached, where the provider holds data, with bytes written through
+/// Snapshots a volume (attached, where the provider keeps data locally, with bytes written through
 /// the device), restores it, and checks the restored bytes by digest.
 pub async fn snapshot_restore_cycle(provider: &Provider) {
     let instance = new_instance(provider, "snapinst").await;

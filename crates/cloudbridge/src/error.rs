@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// What went wrong, in terms a caller can act on whatever the provider.
+/// Category of a failure, the same on every provider, for callers to act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

@@ -4,7 +4,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Shortest allowed label, in characters.
 pub const MIN_LABEL_LEN: usize = 3;
-/// Longest allowed label, in characters.
+/// Maximum label length, in characters.
 pub const MAX_LABEL_LEN: usize = 63;
 
 /// Checks a label against the portable rule: 3 to 63 characters of lowercase letters, digits

@@ -40,7 +40,7 @@ pub struct VolumeInfo {
     pub attachment: Option<Attachment>,
 }
 
-/// Where a volume is attached.
+/// Attachment of a volume to an instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     /// The instance the volume is attached to.
@@ -141,7 +141,7 @@ pub const DEFAULT_PAGE_LIMIT: u32 = 50;
 /// Largest page size a listing accepts.
 pub const MAX_PAGE_LIMIT: u32 = 1000;
 
-/// What a backend lists: one page, optionally only resources with one label.
+/// Listing request for a backend: one page, optionally only resources with one label.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
     /// Only resources whose label equals this.

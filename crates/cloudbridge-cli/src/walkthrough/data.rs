@@ -19,7 +19,7 @@ const BLOCK_LEN: u64 = MIB;
 /// Byte offsets of the blocks; the last block ends exactly at 1 GiB.
 pub const OFFSETS: [u64; 4] = [0, 256 * MIB + 4096 + 17, 700 * MIB, 1024 * MIB - BLOCK_LEN];
 
-/// What was written, to check the restored copy against.
+/// Record of the bytes written, to check the restored copy against.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pattern {
     /// Seed of the pseudo-random bytes.

@@ -61,7 +61,7 @@ impl VolumeType {
     /// Provisioned IOPS sent with a create, for the types that require them.
     ///
     /// NOTE: 100 is EC2's minimum for io1 and io2 and is valid for every allowed size of
-    /// both; there is no setting for a higher value yet.
+    /// both. There is no setting for a higher value yet.
     pub(crate) fn required_iops(self) -> Option<i32> {
         match self {
             VolumeType::Io1 | VolumeType::Io2 => Some(100),
@@ -125,7 +125,7 @@ pub(crate) fn check_device(device: &Device) -> Result<()> {
 }
 
 /// Checks that no device in `used` (an instance's block device mappings) takes the slot of
-/// `device`; `/dev/sdh` and `/dev/xvdh` share one slot, and `/dev/sdh1` conflicts with both.
+/// `device`. `/dev/sdh` and `/dev/xvdh` share one slot, and `/dev/sdh1` conflicts with both.
 pub(crate) fn check_device_free<'a>(
     device: &Device,
     instance_id: &str,

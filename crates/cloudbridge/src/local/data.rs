@@ -100,7 +100,8 @@ impl DataDir {
                 .write(true)
                 .open(&path)?;
             rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive)?;
-            // A checker may have removed a stale lock file between the open and the flock;
+            // A checker may have removed a stale lock file between the open and the flock.
+            // So the lock counts only if the path still names the locked file.
             // the lock counts only if the path still names the locked file.
             let locked = file.metadata()?.ino();
             match fs::metadata(&path) {
@@ -112,7 +113,7 @@ impl DataDir {
         }
     }
 
-    /// Removes the lock file of `id` if no live process holds it, and tells whether no
+    /// Removes the lock file of `id` if no live process has it locked, and returns whether no
     /// writer is left.
     pub fn remove_stale_lock(&self, id: &str) -> io::Result<bool> {
         let path = self.lock(id);
@@ -137,7 +138,7 @@ impl DataDir {
     }
 
     /// Creates a sparse volume file of `size_gib` GiB at `path` through a part file, so the
-    /// final name only ever holds a complete file.
+    /// final name only ever contains a complete file.
     pub fn create_sparse(&self, id: &str, path: &Path, size_gib: u64) -> io::Result<()> {
         let part = self.part(id);
         let file = File::create(&part)?;

@@ -54,7 +54,7 @@ impl Operation {
     }
 }
 
-/// What an injected fault does.
+/// Effect of an injected fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FaultEffect {
     /// The call fails with a provider error and changes nothing.
@@ -69,7 +69,7 @@ pub enum FaultEffect {
 pub struct Fault {
     /// The targeted operation.
     pub operation: Operation,
-    /// What happens to it.
+    /// Effect on the operation.
     pub effect: FaultEffect,
 }
 

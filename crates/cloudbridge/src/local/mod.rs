@@ -43,7 +43,7 @@ use crate::model::{
 pub const REGION: &str = "local";
 /// The local provider's default zone.
 pub const DEFAULT_ZONE: &str = "local-a";
-/// Longest transition delay, visibility lag and copy pause the local provider accepts.
+/// Maximum transition delay, visibility lag and copy pause the local provider accepts.
 pub const MAX_DELAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Settings of a local cloud.
@@ -112,27 +112,20 @@ impl LocalOptions {
         if let Some(zone) = &config.zone {
             options.zone = zone.clone();
         }
-        let delay_ms = |value: Option<u64>, name: &str| -> Result<Duration> {
-            let ms = value.unwrap_or(0);
-            if ms > MAX_DELAY.as_millis() as u64 {
-                return Err(Error::new(
-                    ErrorKind::Configuration,
-                    format!(
-                        "invalid {name} {ms}: expected 0 to {} milliseconds (one day)",
-                        MAX_DELAY.as_millis()
-                    ),
-                ));
-            }
-            Ok(Duration::from_millis(ms))
-        };
-        options.transition_delay = delay_ms(
+
+        options.transition_delay = configured_delay(
             settings.transition_delay_ms,
             "CB_LOCAL_TRANSITION_DELAY_MS (local.transition_delay_ms)",
         )?;
-        options.visibility_lag = delay_ms(
+        options.visibility_lag = configured_delay(
             settings.visibility_lag_ms,
             "CB_LOCAL_VISIBILITY_LAG_MS (local.visibility_lag_ms)",
         )?;
+        options.copy_pause_per_mib = configured_delay(
+            settings.copy_pause_per_mib_ms,
+            "CB_LOCAL_COPY_PAUSE_MS (local.copy_pause_per_mib_ms)",
+        )?;
+
         options.throttle_rate = settings.throttle_rate.unwrap_or(0.0);
         if !(0.0..=1.0).contains(&options.throttle_rate) {
             return Err(Error::new(
@@ -144,10 +137,7 @@ impl LocalOptions {
                 ),
             ));
         }
-        options.copy_pause_per_mib = delay_ms(
-            settings.copy_pause_per_mib_ms,
-            "CB_LOCAL_COPY_PAUSE_MS (local.copy_pause_per_mib_ms)",
-        )?;
+
         options.faults = settings
             .faults
             .iter()
@@ -181,6 +171,22 @@ impl LocalOptions {
         }
         Ok(())
     }
+}
+
+/// Converts a configured delay in milliseconds (`None` means 0), rejecting values above
+/// [`MAX_DELAY`] with an error that names the setting.
+fn configured_delay(value: Option<u64>, name: &str) -> Result<Duration> {
+    let ms = value.unwrap_or(0);
+    if ms > MAX_DELAY.as_millis() as u64 {
+        return Err(Error::new(
+            ErrorKind::Configuration,
+            format!(
+                "invalid {name} {ms}: expected 0 to {} milliseconds (one day)",
+                MAX_DELAY.as_millis()
+            ),
+        ));
+    }
+    Ok(Duration::from_millis(ms))
 }
 
 /// The local provider's backend; wrap it with [`crate::Provider::from_backend`], or use

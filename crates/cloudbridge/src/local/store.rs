@@ -164,7 +164,7 @@ impl Store {
     pub fn open(root: &Path, settings: StoreSettings) -> Result<Store> {
         let data = DataDir::create(root)
             .map_err(|error| io_error("create data directory", root, error))?;
-        // SQLite answers "database is locked" at once, without waiting for the busy timeout,
+        // SQLite returns "database is locked" at once, without waiting for the busy timeout,
         // when two processes switch a new database to WAL or create its tables at the same
         // time, so opening is serialised between processes with a file lock.
         let _opening = data
@@ -936,7 +936,7 @@ fn apply_update(
     Ok(())
 }
 
-/// Builds a page from up to `limit + 1` rows of (seq, item): the extra row only tells that
+/// Builds a page from up to `limit + 1` rows of (seq, item): the extra row only shows that
 /// more follow. The marker is the last item's sequence number, so a page boundary stays
 /// valid when rows before or after it are deleted.
 fn page_of<T>(mut rows: Vec<(i64, T)>, limit: u32, table: &Table) -> Page<T> {
